@@ -1,0 +1,69 @@
+/**
+ * `zone`: positions against GeoJSON polygons. `inside` fires while inside; `enter` when an entity seen
+ * outside is next seen inside; `exit` the reverse (an entity first seen on the triggered side does not
+ * fire: it did not cross). With `approachKm`, the rule fires instead while the entity is on the other
+ * side within that distance of the boundary (the "approaching" tier; a separate rule without it gives
+ * the "crossed" tier). `clearMarginKm` is the hysteresis band at the line.
+ */
+import { type Observation, stepCondition } from '../condition.ts';
+import { contains, distanceToBoundaryKm, type Geometry } from '../geo.ts';
+import { numericField } from '../match.ts';
+import type { ZoneRule } from '../rule-schema.ts';
+import type { EntityState } from '../types.ts';
+import { transitionsOf } from './emit.ts';
+import { type KindResult, type PointInput, unchanged } from './types.ts';
+
+type Side = 'in' | 'out';
+
+export function observeZone(rule: ZoneRule, prev: EntityState, side: Side, distanceKm: number): Observation {
+  const triggered: Side = rule.trigger === 'exit' ? 'out' : 'in';
+  if (rule.approachKm !== undefined) {
+    if (side === triggered) return 'clear';
+    if (distanceKm <= rule.approachKm) return 'breach';
+    return distanceKm <= rule.approachKm + rule.clearMarginKm ? 'band' : 'clear';
+  }
+  if (prev.status === 'inactive') {
+    if (side !== triggered) return 'clear';
+    // enter/exit need to have seen the entity on the other side first.
+    return rule.trigger === 'inside' || (prev.side !== undefined && prev.side !== side) ? 'breach' : 'clear';
+  }
+  if (side === triggered) return 'breach';
+  return distanceKm <= rule.clearMarginKm ? 'band' : 'clear';
+}
+
+function roundKm(km: number): number {
+  return Math.round(km * 100) / 100;
+}
+
+export function evaluateZone(
+  rule: ZoneRule & { geometry?: Geometry },
+  prev: EntityState | undefined,
+  input: PointInput,
+): KindResult {
+  const lat = numericField(input.point.fields, rule.latField);
+  const lon = numericField(input.point.fields, rule.lonField);
+  if (!rule.geometry || lat === undefined || lon === undefined) return unchanged(prev);
+  const side: Side = contains(rule.geometry, lat, lon) ? 'in' : 'out';
+  const distanceKm = roundKm(distanceToBoundaryKm(rule.geometry, lat, lon));
+  const base: EntityState = { ...(prev ?? { status: 'inactive' }), tags: input.tags, value: distanceKm };
+  const obs = observeZone(rule, base, side, distanceKm);
+  const timing = { forMs: rule.for, keepFiringForMs: rule.keepFiringFor };
+  const stepped = stepCondition(timing, base, obs, input.nowMs);
+  const next: EntityState = { ...stepped.next, side };
+  const transitions = transitionsOf(rule, input.entity, next, stepped.changes, input.nowMs, {
+    distanceKm,
+    lat,
+    lon,
+  });
+  return { entity: next, transitions };
+}
+
+export function tickZone(rule: ZoneRule, prev: EntityState, entity: string, nowMs: number): KindResult {
+  if (prev.status === 'inactive') return unchanged(prev);
+  const timing = { forMs: rule.for, keepFiringForMs: rule.keepFiringFor };
+  const { next, changes } = stepCondition(timing, prev, 'none', nowMs);
+  return {
+    entity: next,
+    transitions: transitionsOf(rule, entity, next, changes, nowMs, { distanceKm: prev.value ?? null }),
+  };
+}

@@ -1,0 +1,338 @@
+/**
+ * `hub start`: wires broker → adapters → ingest (validate, enrich, spool, InfluxDB) → live stream, plus
+ * the HTTP API and self-metrics, in one process. Each part is built by its own module; this file only
+ * connects them and owns the start/stop order.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createAdapters } from '../adapters/index.ts';
+import type { ModbusConfig } from '../adapters/modbus/config.ts';
+import { createModbusPoller, type ModbusPoller } from '../adapters/modbus/poller.ts';
+import { type RunningBroker, startBroker } from '../broker/broker.ts';
+import { routeTopic } from '../broker/topics.ts';
+import { resolveFrom } from '../config/load.ts';
+import type { HubConfig } from '../config/schema.ts';
+import { DurableWriter } from '../ingest/durable.ts';
+import { startInfluxd } from '../ingest/influxd-process.ts';
+import { IngestPipeline } from '../ingest/pipeline.ts';
+import { Registry } from '../ingest/registry.ts';
+import { SeriesClock } from '../ingest/time.ts';
+import { AqiEnricher } from '../ingest/vn-aqi-enricher.ts';
+import { deviceInfoPoints } from './device-info.ts';
+import { mergeDevices, readDevicesFile } from './devices-file.ts';
+import { buildHealth, type ComponentHealth, type HealthReport } from './health.ts';
+import { buildHttpApp } from './http.ts';
+import { LatestState } from './latest.ts';
+import { createLogger } from './log.ts';
+import { HubMetrics } from './metrics.ts';
+import { hubPoint, STATUS_INTERVAL_MS, statusMessage } from './status.ts';
+
+export interface HubOptions {
+  config: HubConfig;
+  /** Relative paths in the config resolve against this folder. */
+  baseDir?: string;
+  log?: Logger;
+  now?: () => number;
+  /** Where to record the writer's own log of what it sent (tests, crash checks). */
+  writerRecordFile?: string;
+}
+
+export interface Hub {
+  config: HubConfig;
+  log: Logger;
+  metrics: HubMetrics;
+  registry: Registry;
+  pipeline: IngestPipeline;
+  broker: RunningBroker;
+  durable: DurableWriter;
+  latest: LatestState;
+  app: FastifyInstance;
+  mqttPort: number;
+  wsPort: number | null;
+  httpPort: number;
+  influxUrl: string;
+  health(): HealthReport;
+  /** Writes the `hub` point and the retained status now (also done every 10 s). */
+  reportStatus(): void;
+  stop(): Promise<void>;
+}
+
+const SHUTDOWN_FLUSH_MS = 5_000;
+
+export async function startHub(opts: HubOptions): Promise<Hub> {
+  const { config } = opts;
+  const baseDir = opts.baseDir ?? process.cwd();
+  const log = opts.log ?? createLogger(config.log);
+  const now = opts.now ?? Date.now;
+  const startedAtMs = now();
+  const metrics = new HubMetrics();
+  const cleanups: Array<() => Promise<void> | void> = [];
+
+  try {
+    const devicesFile = config.devices.file ? resolveFrom(baseDir, config.devices.file) : undefined;
+    const registry = new Registry(
+      mergeDevices(config.devices.entries, devicesFile ? readDevicesFile(devicesFile) : []),
+    );
+
+    let influxUrl = config.influx.url;
+    if (!influxUrl) {
+      log.warn(
+        { dir: config.influx.embeddedDir },
+        'influx.url is not set: starting a PRIVATE influxd for development. A production config must name its InfluxDB server (influx.url / HUB_INFLUX_URL).',
+      );
+      const influxd = await startInfluxd({ dir: resolveFrom(baseDir, config.influx.embeddedDir), log });
+      cleanups.push(() => influxd.stop());
+      influxUrl = influxd.url;
+      log.warn({ service: 'influxdb', url: influxUrl, embedded: true }, 'listening');
+    }
+
+    const seriesClock = new SeriesClock();
+    // Filled once the pipeline exists: the writer reports lines InfluxDB refused as dead letters.
+    let pipelineRef: IngestPipeline | undefined;
+    const durable = await DurableWriter.open({
+      spool: { ...config.spool, dir: resolveFrom(baseDir, config.spool.dir) },
+      influx: { ...config.influx, url: influxUrl },
+      log: log.child({ module: 'writer' }),
+      ...(opts.writerRecordFile ? { recordFile: opts.writerRecordFile } : {}),
+      hooks: {
+        written: (lines, ms) => metrics.recordWrite(lines, ms),
+        writeError: (kind) => metrics.recordWriteError(kind),
+        influxUp: (up) =>
+          log[up ? 'info' : 'warn'](
+            { url: influxUrl },
+            up ? 'InfluxDB reachable' : 'InfluxDB unreachable: spooling',
+          ),
+        rejected: (lines, error) => {
+          for (const line of lines) {
+            if (line.startsWith('deadletter,')) {
+              log.error({ line, error }, 'InfluxDB refused a dead-letter record');
+              continue;
+            }
+            pipelineRef?.deadLetter(
+              { topic: '(influxdb)', client: 'hub', reason: 'influx_rejected', error, payload: line },
+              now(),
+            );
+          }
+        },
+      },
+    });
+    cleanups.push(() => durable.close());
+
+    const adapterCtx = {
+      log: log.child({ module: 'adapters' }),
+      registry,
+      seriesClock,
+      limits: { maxAgeDays: config.ingest.maxAgeDays },
+      now,
+    };
+    const adapters = createAdapters(adapterCtx);
+    const aqi = new AqiEnricher({});
+    const latest = new LatestState();
+
+    let broker: RunningBroker | undefined;
+    const publish = (topic: string, payload: string, qos: 0 | 1 = 0, retain = false) => {
+      broker
+        ?.publish(topic, payload, { qos, retain })
+        .catch((err) => log.warn({ err, topic }, 'hub publish failed'));
+    };
+
+    const pipeline = new IngestPipeline({
+      adapters: adapters.bySource,
+      durable,
+      metrics,
+      seriesClock,
+      log: log.child({ module: 'ingest' }),
+      enrich: (point) => (point.measurement === 'environment' ? aqi.enrich(point) : [point]),
+      publish: (topic, payload) => publish(topic, payload),
+      onAccepted: (points) => latest.update(points),
+    });
+    pipelineRef = pipeline;
+
+    // Backpressure: while the spool is at its cap, QoS 1 publishes wait (no PUBACK; the device keeps
+    // its message) and QoS 0 messages are refused and counted.
+    const waiting: Array<() => void> = [];
+    const backpressure = setInterval(() => {
+      while (waiting.length > 0 && !durable.isFull()) waiting.shift()?.();
+    }, 100);
+    cleanups.push(() => clearInterval(backpressure));
+
+    broker = await startBroker({
+      config: config.broker,
+      registry,
+      log: log.child({ module: 'broker' }),
+      metrics,
+      hooks: {
+        onPublish: (client, packet, done) => {
+          const route = routeTopic(packet.topic);
+          if (!route) return done(null);
+          metrics.recordMessage(route.root);
+          const message = {
+            topic: packet.topic,
+            payload: packet.payload as Buffer,
+            client: client.name,
+            receivedAtMs: now(),
+          };
+          const run = () => pipeline.ingest(route.source, message, done);
+          if (!durable.isFull()) return run();
+          if (packet.qos === 0) {
+            metrics.refusedQos0.inc();
+            return done(null);
+          }
+          waiting.push(run);
+        },
+        onOversize: (client, bytes) => {
+          log.warn(
+            { client: client.name, bytes, max: config.broker.maxPacketBytes },
+            'oversize packet refused',
+          );
+          pipeline.deadLetter(
+            {
+              topic: '(unread)',
+              client: client.name,
+              reason: 'packet_too_large',
+              error: `packet of ${bytes} bytes exceeds broker.maxPacketBytes ${config.broker.maxPacketBytes}`,
+            },
+            now(),
+          );
+        },
+      },
+    });
+    const runningBroker = broker;
+    cleanups.push(() => runningBroker.close());
+
+    const aisExpiry = setInterval(() => {
+      const rejects = adapters.expireAisFragments(now());
+      for (const r of rejects) {
+        pipeline.deadLetter(
+          { topic: '(ais)', client: 'hub', reason: r.reason, error: r.error, payload: r.raw },
+          now(),
+        );
+      }
+    }, 1_000);
+    cleanups.push(() => clearInterval(aisExpiry));
+    const aqiTick = setInterval(() => pipeline.writeInternal(aqi.tick(now())), 60_000);
+    cleanups.push(() => clearInterval(aqiTick));
+
+    let modbus: ModbusPoller | undefined;
+    if ((config.modbus as ModbusConfig).devices.length > 0) {
+      modbus = createModbusPoller(config.modbus as ModbusConfig, {
+        log: log.child({ module: 'modbus' }),
+        registry,
+        now,
+        emit: (points) =>
+          pipeline.writeInternal(
+            points.flatMap((p) => aqi.enrich(p)),
+            { live: true },
+          ),
+      });
+      await modbus.start();
+      const poller = modbus;
+      cleanups.push(() => poller.stop());
+    }
+
+    pipeline.writeInternal(deviceInfoPoints(registry.all(), now()));
+
+    const healthSource = (): Record<string, ComponentHealth> => {
+      const stats = durable.stats();
+      const components: Record<string, ComponentHealth> = {
+        broker: { ok: true, clients: runningBroker.clientCount(), mqttPort: runningBroker.mqttPort },
+        spool: durable.isFull()
+          ? { ok: false, reason: 'spool is full: QoS 1 publishes wait, QoS 0 are refused', ...stats }
+          : { ok: true, lines: stats.spoolLines, bytes: stats.spoolBytes },
+        influxdb: stats.influxUp
+          ? { ok: true, url: influxUrl }
+          : {
+              ok: false,
+              reason: `unreachable or failing (${stats.lastError ?? 'no answer yet'}); the spool holds the data`,
+              url: influxUrl,
+            },
+      };
+      if (modbus) {
+        const down = modbus.status().filter((d) => !d.up);
+        components.modbus = down.length
+          ? {
+              ok: false,
+              reason: `devices down: ${down.map((d) => d.station).join(', ')}`,
+              devices: modbus.status(),
+            }
+          : { ok: true, devices: modbus.status() };
+      }
+      return components;
+    };
+    const health = () => buildHealth(config.broker.instance, startedAtMs, now(), healthSource);
+
+    const app = buildHttpApp({ log, metrics, health, latest });
+    await app.listen({ port: config.http.port, host: config.http.host });
+    const httpPort = (app.server.address() as { port: number }).port;
+    log.info({ service: 'http', host: config.http.host, port: httpPort }, 'listening');
+    cleanups.push(() => app.close());
+
+    const reportStatus = () => {
+      const stats = durable.stats();
+      metrics.spoolPoints.set(stats.spoolLines);
+      metrics.spoolBytes.set(stats.spoolBytes);
+      metrics.clients.set(runningBroker.clientCount());
+      const point = hubPoint(
+        {
+          instance: config.broker.instance,
+          metrics,
+          spoolPoints: () => stats.spoolLines,
+          clients: () => runningBroker.clientCount(),
+          notifierFailures: () => 0,
+          health,
+        },
+        now(),
+      );
+      pipeline.writeInternal([point]);
+      publish(`hub/status/${config.broker.instance}`, statusMessage(point, health(), now()), 1, true);
+    };
+    const statusTimer = setInterval(reportStatus, STATUS_INTERVAL_MS);
+    cleanups.push(() => clearInterval(statusTimer));
+
+    let stopped: Promise<void> | undefined;
+    const stop = () => {
+      stopped ??= (async () => {
+        log.info('stopping: no new connections, flushing the spool');
+        await runningBroker.stopListening().catch(() => {});
+        const drained = await durable.flush(SHUTDOWN_FLUSH_MS).catch(() => false);
+        if (!drained)
+          log.warn({ spool: durable.stats().spoolLines }, 'spool not empty at stop: drained at next start');
+        await runCleanups(cleanups, log);
+      })();
+      return stopped;
+    };
+
+    return {
+      config,
+      log,
+      metrics,
+      registry,
+      pipeline,
+      broker: runningBroker,
+      durable,
+      latest,
+      app,
+      mqttPort: runningBroker.mqttPort,
+      wsPort: runningBroker.wsPort,
+      httpPort,
+      influxUrl,
+      health,
+      reportStatus,
+      stop,
+    };
+  } catch (err) {
+    await runCleanups(cleanups, log);
+    throw err;
+  }
+}
+
+async function runCleanups(cleanups: Array<() => Promise<void> | void>, log: Logger): Promise<void> {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (err) {
+      log.warn({ err }, 'error while stopping');
+    }
+  }
+  cleanups.length = 0;
+}

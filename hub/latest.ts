@@ -1,0 +1,63 @@
+/**
+ * The latest state per entity (DESIGN.md data path): the last accepted fields of each vessel, station
+ * and camera, merged across sentences (RMC then VTG), for the HTTP API and the operator page.
+ */
+import { nsToMs, type Point } from '../ingest/point.ts';
+
+const ENTITY_TAG: Record<string, string> = {
+  vessel_position: 'vessel',
+  vessel_static: 'vessel',
+  environment: 'station',
+  air_quality_index: 'station',
+  camera_event: 'camera',
+};
+
+export interface LatestEntry {
+  entity: string;
+  tags: Record<string, string>;
+  fields: Record<string, number | string | boolean>;
+  time: string;
+}
+
+export class LatestState {
+  readonly #byMeasurement = new Map<string, Map<string, LatestEntry>>();
+
+  constructor(private readonly maxEntitiesPerMeasurement = 100_000) {}
+
+  update(points: readonly Point[]): void {
+    for (const point of points) {
+      const tag = ENTITY_TAG[point.measurement];
+      if (!tag) continue;
+      const entity = point.tags[tag];
+      if (!entity) continue;
+      let entries = this.#byMeasurement.get(point.measurement);
+      if (!entries) {
+        entries = new Map();
+        this.#byMeasurement.set(point.measurement, entries);
+      }
+      const time = new Date(nsToMs(point.time)).toISOString();
+      const previous = entries.get(entity);
+      if (previous && previous.time > time) continue; // an older point (a resend) does not roll back
+      if (!previous && entries.size >= this.maxEntitiesPerMeasurement) continue;
+      entries.set(entity, {
+        entity,
+        tags: { ...point.tags },
+        fields: { ...(previous && previous.time === time ? previous.fields : {}), ...point.fields },
+        time,
+      });
+    }
+  }
+
+  measurements(): string[] {
+    return [...this.#byMeasurement.keys()];
+  }
+
+  snapshot(measurement?: string): Record<string, LatestEntry[]> {
+    const out: Record<string, LatestEntry[]> = {};
+    for (const [name, entries] of this.#byMeasurement) {
+      if (measurement && name !== measurement) continue;
+      out[name] = [...entries.values()];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,388 @@
+/**
+ * The on-disk spool between the broker and InfluxDB: every accepted point is appended here, and a QoS 1
+ * publish is acknowledged only once its lines are fsync'd. Appends are group-committed: while one
+ * write + fdatasync is in flight the next group accumulates, so a busy hub syncs once per group, not per
+ * message. The drainer reads committed lines back (page cache) and acknowledges what InfluxDB took.
+ */
+import { close, fdatasync, ftruncate, open, read, write } from 'node:fs';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+import { spoolBadLine, spoolClosed, spoolFull, spoolIo } from './errors.ts';
+import {
+  recoverSpool,
+  removeSegment,
+  type SegmentInfo,
+  type SpoolPosition,
+  segmentPath,
+  syncDirectory,
+  writeCursor,
+} from './spool-files.ts';
+
+export type { SpoolPosition } from './spool-files.ts';
+
+export interface SpoolOptions {
+  dir: string;
+  /** A segment rolls over before a group would take it past this size. */
+  segmentBytes: number;
+  /** Cap on disk: appends beyond it fail with HUB_ERR_SPOOL_FULL. */
+  maxBytes: number;
+  log: Logger;
+}
+
+/** Committed lines read back for one InfluxDB batch: `body` is the exact line protocol request body. */
+export interface SpoolChunk {
+  start: SpoolPosition;
+  end: SpoolPosition;
+  lines: number;
+  body: Buffer;
+}
+
+export type AppendDone = (err: Error | null) => void;
+
+interface Group {
+  chunks: string[];
+  chars: number;
+  lines: number;
+  callbacks: AppendDone[];
+  /** Per callback: an error decided at append time (full, closed, bad line), else null. */
+  errors: Array<Error | null>;
+}
+
+const fsOpen = promisify(open);
+const fsClose = promisify(close);
+const fsWrite = promisify(write);
+const fsRead = promisify(read);
+const fsSync = promisify(fdatasync);
+const fsTruncate = promisify(ftruncate);
+
+const MIN_READ_BYTES = 16 * 1024;
+/** The cursor is saved at most this often: a crash re-sends at most this much more (it overwrites itself). */
+const CURSOR_SAVE_MS = 100;
+const MAX_READ_BYTES = 64 * 1024 * 1024;
+
+const newGroup = (): Group => ({ chunks: [], chars: 0, lines: 0, callbacks: [], errors: [] });
+
+export class Spool {
+  private group = newGroup();
+  /** Characters appended but not yet on disk (counted against maxBytes). */
+  private pendingChars = 0;
+  private writing = false;
+  private scheduled = false;
+  private closing = false;
+  private closePromise: Promise<void> | undefined;
+  private broken: Error | undefined;
+  private idleWaiters: Array<() => void> = [];
+  private commitListener: () => void = () => {};
+  private persisting: Promise<void> | undefined;
+  private persistTimer: NodeJS.Timeout | undefined;
+  private cursorDirty = false;
+  private readFd = -1;
+  private readSegment = -1;
+  private avgLineBytes = 128;
+  private active: SegmentInfo;
+  /** Group commits done (write + fdatasync), for the benchmark and tests. */
+  commits = 0;
+
+  private constructor(
+    private readonly opts: SpoolOptions,
+    private readonly segments: SegmentInfo[],
+    private cursor: SpoolPosition,
+    private unsentLines: number,
+    private diskBytes: number,
+    private writeFd: number,
+  ) {
+    this.active = segments[segments.length - 1]!;
+  }
+
+  /** Recovers the directory (torn tail cut, sent segments dropped) and opens the last segment for append. */
+  static async open(opts: SpoolOptions): Promise<Spool> {
+    const { segments, cursor, unsentLines } = await recoverSpool(opts.dir, opts.log);
+    let last = segments[segments.length - 1];
+    if (!last || last.bytes >= opts.segmentBytes) {
+      last = { id: last ? last.id + 1 : cursor.segment, bytes: 0, lines: 0 };
+      segments.push(last);
+    }
+    const fd = await fsOpen(segmentPath(opts.dir, last.id), 'a');
+    syncDirectory(opts.dir);
+    const diskBytes = segments.reduce((sum, s) => sum + s.bytes, 0);
+    if (unsentLines > 0)
+      opts.log.info({ unsentLines, diskBytes }, 'spool recovered: draining the backlog first');
+    return new Spool(opts, segments, cursor, unsentLines, diskBytes, fd);
+  }
+
+  /** Called after each group commit (the drainer's wake-up). */
+  onCommit(listener: () => void): void {
+    this.commitListener = listener;
+  }
+
+  /** Lines without '\n'. `done` runs once they are fsync'd; callbacks run strictly in append order. */
+  append(lines: readonly string[], done: AppendDone): void {
+    const g = this.group;
+    let err: Error | null = null;
+    if (this.closing) err = spoolClosed();
+    else if (this.broken) err = this.broken;
+    else if (lines.length > 0) {
+      for (const line of lines) {
+        if (line.length === 0 || line.includes('\n')) {
+          err = spoolBadLine(line);
+          break;
+        }
+      }
+      if (!err) {
+        const text = lines.length === 1 ? `${lines[0]}\n` : `${lines.join('\n')}\n`;
+        if (this.diskBytes + this.pendingChars + text.length > this.opts.maxBytes) {
+          err = spoolFull(this.diskBytes + this.pendingChars, this.opts.maxBytes);
+        } else {
+          g.chunks.push(text);
+          g.chars += text.length;
+          g.lines += lines.length;
+          this.pendingChars += text.length;
+        }
+      }
+    }
+    g.callbacks.push(done);
+    g.errors.push(err);
+    if (!this.writing && !this.scheduled) {
+      this.scheduled = true;
+      // setImmediate, not nextTick: every append of this I/O phase joins the group.
+      setImmediate(this.runGroup);
+    }
+  }
+
+  /** At spool.maxBytes: the broker stops acknowledging QoS 1 publishes. */
+  isFull(): boolean {
+    return this.diskBytes + this.pendingChars >= this.opts.maxBytes;
+  }
+
+  /** Committed lines InfluxDB has not acknowledged yet. */
+  get lines(): number {
+    return this.unsentLines;
+  }
+
+  /** Bytes of segment files on disk (what counts against maxBytes). */
+  get bytes(): number {
+    return this.diskBytes;
+  }
+
+  /** Appends accepted but not yet committed. */
+  get pendingAppends(): number {
+    return this.group.callbacks.length + (this.writing ? 1 : 0);
+  }
+
+  /** Where InfluxDB's acknowledgement stands (the drainer starts reading here). */
+  get position(): SpoolPosition {
+    return { ...this.cursor };
+  }
+
+  private runGroup = (): void => {
+    this.scheduled = false;
+    if (this.writing) return;
+    const g = this.group;
+    if (g.callbacks.length === 0) {
+      for (const wake of this.idleWaiters.splice(0)) wake();
+      return;
+    }
+    this.group = newGroup();
+    this.writing = true;
+    void this.commit(g);
+  };
+
+  private async commit(g: Group): Promise<void> {
+    let err: Error | null = null;
+    if (g.chars > 0) {
+      const text = g.chunks.length === 1 ? g.chunks[0]! : g.chunks.join('');
+      try {
+        await this.writeDurably(Buffer.from(text, 'utf8'), g.lines);
+      } catch (e) {
+        err = e as Error;
+        this.opts.log.error({ err }, 'spool write failed: the group is refused');
+      }
+    }
+    this.pendingChars -= g.chars;
+    this.writing = false;
+    for (let i = 0; i < g.callbacks.length; i++) {
+      try {
+        g.callbacks[i]!(g.errors[i] ?? err);
+      } catch (cbErr) {
+        this.opts.log.error({ err: cbErr }, 'spool append callback threw');
+      }
+    }
+    if (g.chars > 0 && !err) this.commitListener();
+    this.runGroup();
+  }
+
+  private async writeDurably(buf: Buffer, lines: number): Promise<void> {
+    if (this.active.bytes > 0 && this.active.bytes + buf.length > this.opts.segmentBytes) await this.roll();
+    try {
+      let off = 0;
+      while (off < buf.length) {
+        const { bytesWritten } = await fsWrite(this.writeFd, buf, off, buf.length - off, null);
+        off += bytesWritten;
+      }
+      await fsSync(this.writeFd);
+    } catch (e) {
+      // Never leave a partial group behind: cut the file back to what was committed.
+      await fsTruncate(this.writeFd, this.active.bytes).catch((te: unknown) => {
+        this.broken = spoolIo('spool segment could not be cut back after a failed write', te);
+      });
+      throw spoolIo('spool write', e);
+    }
+    this.commits++;
+    this.active.bytes += buf.length;
+    this.active.lines += lines;
+    this.diskBytes += buf.length;
+    this.unsentLines += lines;
+    this.avgLineBytes = this.avgLineBytes * 0.9 + (buf.length / lines) * 0.1;
+  }
+
+  private async roll(): Promise<void> {
+    const previous = this.active;
+    const next: SegmentInfo = { id: previous.id + 1, bytes: 0, lines: 0 };
+    const fd = await fsOpen(segmentPath(this.opts.dir, next.id), 'a');
+    syncDirectory(this.opts.dir);
+    const old = this.writeFd;
+    this.writeFd = fd;
+    this.segments.push(next);
+    this.active = next;
+    await fsClose(old);
+    if (this.cursor.segment === previous.id && this.cursor.offset >= previous.bytes) this.persistCursor();
+  }
+
+  /** Moves past segments already read to their end (sealed ones only). */
+  private normalize(pos: SpoolPosition): SpoolPosition {
+    let p = pos;
+    for (;;) {
+      const seg = this.segments.find((s) => s.id === p.segment);
+      if (seg && (p.offset < seg.bytes || seg === this.active)) return p;
+      const next = this.segments.find((s) => s.id > p.segment);
+      if (!next) return p;
+      p = { segment: next.id, offset: 0, line: 0 };
+    }
+  }
+
+  /**
+   * Up to `maxLines` committed lines from `from`, never across a segment boundary; null when nothing is
+   * committed there yet. One reader at a time (the drainer).
+   */
+  async read(from: SpoolPosition, maxLines: number): Promise<SpoolChunk | null> {
+    const start = this.normalize(from);
+    const seg = this.segments.find((s) => s.id === start.segment);
+    if (!seg) return null;
+    const available = seg.bytes - start.offset;
+    if (available <= 0) return null;
+    const estimate = Math.ceil(this.avgLineBytes * maxLines * 1.1) + 1024;
+    let want = Math.min(available, Math.max(MIN_READ_BYTES, Math.min(MAX_READ_BYTES, estimate)));
+    const fd = await this.readFdFor(seg.id);
+    for (;;) {
+      const buf = Buffer.allocUnsafe(want);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await fsRead(fd, buf, got, want - got, start.offset + got);
+        if (bytesRead === 0)
+          throw spoolIo('spool read', new Error(`segment ${seg.id} shorter than committed`));
+        got += bytesRead;
+      }
+      let lines = 0;
+      let end = 0;
+      let i = buf.indexOf(10);
+      while (i >= 0 && i < got && lines < maxLines) {
+        lines++;
+        end = i + 1;
+        i = buf.indexOf(10, end);
+      }
+      if (lines > 0) {
+        const stop = { segment: seg.id, offset: start.offset + end, line: start.line + lines };
+        return { start, end: stop, lines, body: buf.subarray(0, end) };
+      }
+      // A line longer than the estimate: read more.
+      want = Math.min(available, want * 2);
+    }
+  }
+
+  private async readFdFor(id: number): Promise<number> {
+    if (this.readSegment === id) return this.readFd;
+    if (this.readFd >= 0) await fsClose(this.readFd).catch(() => {});
+    this.readFd = -1;
+    this.readFd = await fsOpen(segmentPath(this.opts.dir, id), 'r');
+    this.readSegment = id;
+    return this.readFd;
+  }
+
+  /** InfluxDB took everything up to `end` (`lines` more lines): move the cursor, drop sent segments. */
+  ack(end: SpoolPosition, lines: number): void {
+    this.cursor = { ...end };
+    this.unsentLines -= lines;
+    this.persistCursor();
+  }
+
+  private persistCursor(): void {
+    if (this.persistTimer || this.closing) return; // close() saves the cursor itself
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      this.saveCursor();
+    }, CURSOR_SAVE_MS);
+    this.persistTimer.unref();
+  }
+
+  private saveCursor(): void {
+    if (this.persisting) {
+      this.cursorDirty = true;
+      return;
+    }
+    this.persisting = (async () => {
+      do {
+        this.cursorDirty = false;
+        const c = { ...this.cursor };
+        try {
+          await writeCursor(this.opts.dir, c);
+          await this.retire(c);
+        } catch (err) {
+          this.opts.log.warn({ err }, 'spool cursor not saved (a restart re-sends, which overwrites itself)');
+        }
+      } while (this.cursorDirty);
+    })().finally(() => {
+      this.persisting = undefined;
+    });
+  }
+
+  /** Deletes segments wholly before the saved cursor; the segment being appended to stays. */
+  private async retire(c: SpoolPosition): Promise<void> {
+    while (this.segments.length > 1) {
+      const first = this.segments[0]!;
+      if (!(first.id < c.segment || (first.id === c.segment && c.offset >= first.bytes))) break;
+      this.segments.shift();
+      this.diskBytes -= first.bytes;
+      if (this.readSegment === first.id) {
+        const fd = this.readFd;
+        this.readFd = -1;
+        this.readSegment = -1;
+        await fsClose(fd).catch(() => {});
+      }
+      await removeSegment(this.opts.dir, first.id);
+    }
+  }
+
+  /** Commits what was appended before, saves the cursor and closes the files. Idempotent. */
+  close(): Promise<void> {
+    this.closePromise ??= (async () => {
+      this.closing = true;
+      if (this.writing || this.scheduled || this.group.callbacks.length > 0) {
+        await new Promise<void>((res) => {
+          this.idleWaiters.push(res);
+          if (!this.writing && !this.scheduled) this.runGroup();
+        });
+      }
+      clearTimeout(this.persistTimer);
+      this.persistTimer = undefined;
+      while (this.persisting) await this.persisting;
+      await writeCursor(this.opts.dir, this.cursor).catch((err: unknown) => {
+        this.opts.log.warn({ err }, 'spool cursor not saved at close');
+      });
+      await fsClose(this.writeFd).catch(() => {});
+      if (this.readFd >= 0) await fsClose(this.readFd).catch(() => {});
+      this.readFd = -1;
+      this.readSegment = -1;
+    })();
+    return this.closePromise;
+  }
+}
