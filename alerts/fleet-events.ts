@@ -40,7 +40,7 @@ export function fleetEventTransitions(event: FleetEvent, department: string): Tr
     startedAtMs: event.atMs,
     atMs: event.atMs,
     value: null,
-    vars: { port: event.port, lat: event.lat, lon: event.lon },
+    vars: { port: event.port, lat: event.lat.toFixed(4), lon: event.lon.toFixed(4) },
   };
   return [
     { ...makeTransition(rule, { ...base, state: 'firing', from: 'inactive' }), oneShot: true },

@@ -3,8 +3,8 @@ import type { Rule } from './rule-schema.ts';
 import { renderTemplate, type TemplateVars } from './template.ts';
 import type { AlertStatus, Transition, TransitionState } from './types.ts';
 
-// Ids travel in HTTP headers, MQTT payloads and (encoded) e-mail Message-IDs: printable ASCII only.
-function safe(text: string): string {
+// Ids travel in HTTP headers, URL paths, MQTT payloads and (encoded) e-mail Message-IDs: a safe subset of ASCII.
+export function encodeIdPart(text: string): string {
   return text.replace(/[^A-Za-z0-9:_.,@+-]/g, (c) => encodeURIComponent(c));
 }
 
@@ -15,7 +15,12 @@ export function transitionId(
   state: TransitionState,
   startedAtMs: number,
 ): string {
-  return `${rule}:${safe(entity)}:${state}:${Math.round(startedAtMs)}`;
+  return `${rule}:${encodeIdPart(entity)}:${state}:${Math.round(startedAtMs)}`;
+}
+
+/** The id of one alert episode (rule, entity, start): what `ack` takes. */
+export function alertId(rule: string, entity: string, startedAtMs: number): string {
+  return `${rule}:${encodeIdPart(entity)}:${Math.round(startedAtMs)}`;
 }
 
 export interface TransitionInput {

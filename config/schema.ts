@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ModbusConfigSchema } from '../adapters/modbus/config.ts';
 import { AlertsConfigSchema } from '../alerts/config.ts';
+import { StationsConfigSchema } from '../adapters/stations/config.ts';
 import { DeviceSchema } from '../ingest/registry.ts';
 
 const port = z.number().int().min(0).max(65_535);
@@ -78,6 +79,8 @@ export const IngestConfigSchema = z
   .object({
     /** Device times older than this are dead-lettered (`implausible_time`); 0 = no age check (backfills). */
     maxAgeDays: z.number().min(0).default(7),
+    /** Station gateways: `fieldAliases` maps a gateway's own names to `environment` fields. */
+    stations: StationsConfigSchema.prefault({}),
   })
   .strict();
 

@@ -125,7 +125,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       limits: { maxAgeDays: config.ingest.maxAgeDays },
       now,
     };
-    const adapters = createAdapters(adapterCtx);
+    const adapters = createAdapters(adapterCtx, { stationFieldAliases: config.ingest.stations.fieldAliases });
     const aqi = new AqiEnricher({});
     const latest = new LatestState();
 

@@ -29,6 +29,7 @@ interface Batch {
   start: SpoolPosition;
   end: SpoolPosition;
   lines: number;
+  bytes: number;
   body: Buffer;
   done: boolean;
 }
@@ -98,7 +99,7 @@ export class Drainer {
       (chunk) => {
         this.reading = false;
         if (!chunk || this.stopped) return;
-        const batch: Batch = { ...chunk, done: false };
+        const batch: Batch = { ...chunk, bytes: chunk.body.length, done: false };
         this.next = chunk.end;
         this.outstanding.push(batch);
         this.send(batch);
@@ -154,13 +155,15 @@ export class Drainer {
   /** Acknowledges the contiguous prefix of completed batches to the spool. */
   private advance(): void {
     let lines = 0;
+    let bytes = 0;
     let end: SpoolPosition | undefined;
     while (this.outstanding[0]?.done) {
       const b = this.outstanding.shift()!;
       lines += b.lines;
+      bytes += b.bytes;
       end = b.end;
     }
-    if (end) this.spool.ack(end, lines);
+    if (end) this.spool.ack(end, lines, bytes);
   }
 
   private setUp(up: boolean, reason?: string): void {

@@ -109,6 +109,8 @@ export interface RecoveredSpool {
   cursor: SpoolPosition;
   /** Lines after the cursor. */
   unsentLines: number;
+  /** Bytes after the cursor. */
+  unsentBytes: number;
 }
 
 /**
@@ -152,8 +154,13 @@ export async function recoverSpool(dir: string, log: Logger): Promise<RecoveredS
   // No usable cursor: start at the oldest segment kept; with none, number the next one after the cursor's.
   cursor ??= { segment: first ? first.id : (saved?.segment ?? 0) + 1, offset: 0, line: 0 };
   let unsentLines = -cursor.line;
-  for (const s of segments) if (s.id >= cursor.segment) unsentLines += s.lines;
-  return { segments, cursor, unsentLines };
+  let unsentBytes = -cursor.offset;
+  for (const s of segments) {
+    if (s.id < cursor.segment) continue;
+    unsentLines += s.lines;
+    unsentBytes += s.bytes;
+  }
+  return { segments, cursor, unsentLines, unsentBytes };
 }
 
 export async function removeSegment(dir: string, id: number): Promise<void> {

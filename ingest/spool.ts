@@ -24,7 +24,10 @@ export interface SpoolOptions {
   dir: string;
   /** A segment rolls over before a group would take it past this size. */
   segmentBytes: number;
-  /** Cap on disk: appends beyond it fail with HUB_ERR_SPOOL_FULL. */
+  /**
+   * Cap on the lines not yet in InfluxDB: appends beyond it fail with HUB_ERR_SPOOL_FULL. Sent lines are
+   * deleted by whole segments, so the files may hold up to one segment more than this.
+   */
   maxBytes: number;
   log: Logger;
 }
@@ -88,6 +91,7 @@ export class Spool {
     private readonly segments: SegmentInfo[],
     private cursor: SpoolPosition,
     private unsentLines: number,
+    private unsentBytes: number,
     private diskBytes: number,
     private writeFd: number,
   ) {
@@ -96,7 +100,7 @@ export class Spool {
 
   /** Recovers the directory (torn tail cut, sent segments dropped) and opens the last segment for append. */
   static async open(opts: SpoolOptions): Promise<Spool> {
-    const { segments, cursor, unsentLines } = await recoverSpool(opts.dir, opts.log);
+    const { segments, cursor, unsentLines, unsentBytes } = await recoverSpool(opts.dir, opts.log);
     let last = segments[segments.length - 1];
     if (!last || last.bytes >= opts.segmentBytes) {
       last = { id: last ? last.id + 1 : cursor.segment, bytes: 0, lines: 0 };
@@ -107,7 +111,7 @@ export class Spool {
     const diskBytes = segments.reduce((sum, s) => sum + s.bytes, 0);
     if (unsentLines > 0)
       opts.log.info({ unsentLines, diskBytes }, 'spool recovered: draining the backlog first');
-    return new Spool(opts, segments, cursor, unsentLines, diskBytes, fd);
+    return new Spool(opts, segments, cursor, unsentLines, unsentBytes, diskBytes, fd);
   }
 
   /** Called after each group commit (the drainer's wake-up). */
@@ -130,8 +134,8 @@ export class Spool {
       }
       if (!err) {
         const text = lines.length === 1 ? `${lines[0]}\n` : `${lines.join('\n')}\n`;
-        if (this.diskBytes + this.pendingChars + text.length > this.opts.maxBytes) {
-          err = spoolFull(this.diskBytes + this.pendingChars, this.opts.maxBytes);
+        if (this.unsentBytes + this.pendingChars + text.length > this.opts.maxBytes) {
+          err = spoolFull(this.unsentBytes + this.pendingChars, this.opts.maxBytes);
         } else {
           g.chunks.push(text);
           g.chars += text.length;
@@ -151,7 +155,7 @@ export class Spool {
 
   /** At spool.maxBytes: the broker stops acknowledging QoS 1 publishes. */
   isFull(): boolean {
-    return this.diskBytes + this.pendingChars >= this.opts.maxBytes;
+    return this.unsentBytes + this.pendingChars >= this.opts.maxBytes;
   }
 
   /** Committed lines InfluxDB has not acknowledged yet. */
@@ -159,7 +163,12 @@ export class Spool {
     return this.unsentLines;
   }
 
-  /** Bytes of segment files on disk (what counts against maxBytes). */
+  /** Bytes not yet in InfluxDB (what counts against maxBytes). */
+  get backlogBytes(): number {
+    return this.unsentBytes;
+  }
+
+  /** Bytes of segment files on disk. */
   get bytes(): number {
     return this.diskBytes;
   }
@@ -231,6 +240,7 @@ export class Spool {
     this.active.bytes += buf.length;
     this.active.lines += lines;
     this.diskBytes += buf.length;
+    this.unsentBytes += buf.length;
     this.unsentLines += lines;
     this.avgLineBytes = this.avgLineBytes * 0.9 + (buf.length / lines) * 0.1;
   }
@@ -308,10 +318,11 @@ export class Spool {
     return this.readFd;
   }
 
-  /** InfluxDB took everything up to `end` (`lines` more lines): move the cursor, drop sent segments. */
-  ack(end: SpoolPosition, lines: number): void {
+  /** InfluxDB took everything up to `end` (`lines`, `bytes` more): move the cursor, drop sent segments. */
+  ack(end: SpoolPosition, lines: number, bytes: number): void {
     this.cursor = { ...end };
     this.unsentLines -= lines;
+    this.unsentBytes -= bytes;
     this.persistCursor();
   }
 

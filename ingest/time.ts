@@ -17,11 +17,13 @@ export interface TimeLimits {
 /** Why a device time is implausible, or null when it may be stored as given. */
 export function implausibleTime(deviceMs: number, receivedMs: number, limits: TimeLimits): string | null {
   if (!Number.isFinite(deviceMs)) return 'time is not a number';
+  // Date cannot print beyond ±8.64e15 ms; such a time is implausible anyway.
+  const show = (ms: number) => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
   if (deviceMs - receivedMs > MAX_FUTURE_MS) {
-    return `time ${new Date(deviceMs).toISOString()} is more than 24 h ahead of receipt ${new Date(receivedMs).toISOString()}`;
+    return `time ${show(deviceMs)} is more than 24 h ahead of receipt ${show(receivedMs)}`;
   }
   if (limits.maxAgeDays > 0 && receivedMs - deviceMs > limits.maxAgeDays * DAY_MS) {
-    return `time ${new Date(deviceMs).toISOString()} is more than ${limits.maxAgeDays} days before receipt ${new Date(receivedMs).toISOString()}`;
+    return `time ${show(deviceMs)} is more than ${limits.maxAgeDays} days before receipt ${show(receivedMs)}`;
   }
   if (deviceMs <= 0) return 'time is before 1970';
   return null;
@@ -29,21 +31,35 @@ export function implausibleTime(deviceMs: number, receivedMs: number, limits: Ti
 
 /**
  * Makes timestamps unique per series, for points timed by receipt (AIS, dead letters, alert transitions,
- * camera events sharing a frame): a second point in the same nanosecond moves one nanosecond later.
- * Remembers at most `maxSeries` series (oldest forgotten first), which bounds memory.
+ * camera events sharing a frame): a point whose nanosecond is already taken in its series by another
+ * point moves to the next free nanosecond. With an `identity` (an event id), the same identity gets the
+ * same time again, so a resent message still overwrites itself. Remembers the last few timestamps of at
+ * most `maxSeries` series (oldest forgotten first), which bounds memory.
  */
 export class SeriesClock {
-  readonly #last = new Map<string, bigint>();
-  constructor(private readonly maxSeries = 200_000) {}
+  readonly #recent = new Map<string, Array<{ ns: bigint; id: string | undefined }>>();
+  constructor(
+    private readonly maxSeries = 200_000,
+    private readonly perSeries = 32,
+  ) {}
 
-  unique(seriesKey: string, ns: bigint): bigint {
-    const last = this.#last.get(seriesKey);
-    const t = last !== undefined && ns <= last ? last + 1n : ns;
-    this.#last.delete(seriesKey);
-    this.#last.set(seriesKey, t);
-    if (this.#last.size > this.maxSeries) {
-      const oldest = this.#last.keys().next().value;
-      if (oldest !== undefined) this.#last.delete(oldest);
+  unique(seriesKey: string, ns: bigint, identity?: string): bigint {
+    let entries = this.#recent.get(seriesKey);
+    if (entries) this.#recent.delete(seriesKey);
+    else entries = [];
+    this.#recent.set(seriesKey, entries);
+    let t = ns;
+    for (;;) {
+      const taken = entries.find((e) => e.ns === t);
+      if (!taken) break;
+      if (identity !== undefined && taken.id === identity) return t;
+      t += 1n;
+    }
+    entries.push({ ns: t, id: identity });
+    if (entries.length > this.perSeries) entries.shift();
+    if (this.#recent.size > this.maxSeries) {
+      const oldest = this.#recent.keys().next().value;
+      if (oldest !== undefined) this.#recent.delete(oldest);
     }
     return t;
   }

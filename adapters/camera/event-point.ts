@@ -41,7 +41,8 @@ export function joinZones(zones: readonly string[]): string {
 
 /**
  * Two objects of one label in one frame share camera, label, type and time: the second would overwrite
- * the first in InfluxDB, so every camera event is made unique in its series (DESIGN.md "Time").
+ * the first in InfluxDB, so every camera event is made unique in its series (DESIGN.md "Time"); the
+ * event id keeps a resent message on its own timestamp, so it still overwrites itself.
  */
 export function cameraEventPoint(facts: CameraEventFacts, clock: SeriesClock): Point {
   const tags = { camera: facts.camera, label: facts.label, type: facts.type };
@@ -52,5 +53,5 @@ export function cameraEventPoint(facts: CameraEventFacts, clock: SeriesClock): P
   };
   if (facts.durationS !== undefined) fields.duration_s = facts.durationS;
   const series = `camera_event,camera=${escapeKey(tags.camera)},label=${escapeKey(tags.label)},type=${tags.type}`;
-  return { measurement: 'camera_event', tags, fields, time: clock.unique(series, facts.timeNs) };
+  return { measurement: 'camera_event', tags, fields, time: clock.unique(series, facts.timeNs, facts.eventId) };
 }

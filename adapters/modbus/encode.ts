@@ -70,3 +70,33 @@ export function encodeRegister(reg: ModbusRegister, value: number | null): numbe
   const raw = removeScale(value - (reg.offset ?? 0), reg.scale ?? 1);
   return valueBytesToWords(writeRaw(type, raw, reg.field), orderOf(reg, type));
 }
+
+/** What a device serves, per table: register words by address, bits by address. */
+export interface RegisterImage {
+  holding: Map<number, number>;
+  input: Map<number, number>;
+  coil: Map<number, boolean>;
+  discrete: Map<number, boolean>;
+}
+
+/**
+ * The image a simulated device serves for a register map and its current values: a field missing from
+ * `values` or null there is served as "unavailable" (coils and discrete inputs as 0).
+ */
+export function encodeImage(
+  registers: readonly ModbusRegister[],
+  values: Readonly<Record<string, number | null>>,
+): RegisterImage {
+  const image: RegisterImage = { holding: new Map(), input: new Map(), coil: new Map(), discrete: new Map() };
+  for (const reg of registers) {
+    const value = values[reg.field] ?? null;
+    if (reg.table === 'coil' || reg.table === 'discrete') {
+      image[reg.table].set(reg.address, encodeRegister(reg, value ?? 0)[0] === 1);
+      continue;
+    }
+    encodeRegister(reg, value).forEach((word, i) => {
+      image[reg.table as 'holding' | 'input'].set(reg.address + i, word);
+    });
+  }
+  return image;
+}

@@ -1,7 +1,6 @@
 /** `hub sim fleet [options]`: flags → startFleet, until Ctrl-C or --duration. */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import {
   type CliOptions,
   MQTT_FLAGS,
@@ -14,6 +13,7 @@ import {
   writeOut,
 } from '../common/cli.ts';
 import { definedOnly } from '../common/objects.ts';
+import { readSecretsFile } from '../common/secrets.ts';
 import { boundaryToGeoJson, defaultOuterBoundary, loadBoundaryFile } from './boundary.ts';
 import { FLEET_RUN_DEFAULTS, type FleetOptions, startFleet } from './run.ts';
 import { FLEET_DEFAULTS, fleetRegistry } from './vessels.ts';
@@ -80,7 +80,7 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
   const dur = (flag: string, text: string | undefined): number | undefined =>
     text === undefined ? undefined : parseDurationMs(text, flag);
   const boundary = v.boundary ? loadBoundaryFile(v.boundary, v['boundary-name']) : undefined;
-  const secrets = v.secrets ? readSecrets(v.secrets) : undefined;
+  const secrets = v.secrets ? readSecretsFile(v.secrets) : undefined;
   const fleet: FleetOptions = {
     url: v.url,
     seed: parseSeed(v.seed),
@@ -131,12 +131,4 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       `${s.atSea}/${s.vessels} at sea, ${s.silent} silent, ${s.errors} errors, sim +${(s.simulatedMs / 3_600_000).toFixed(2)} h`,
   );
   opts.log.info(final, 'fleet simulator stopped');
-}
-
-function readSecrets(path: string): Record<string, string> {
-  const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new SimulatorUsageError(`--secrets ${path} must map device ids to passwords`);
-  }
-  return Object.fromEntries(Object.entries(parsed).map(([id, secret]) => [id, String(secret)]));
 }

@@ -6,6 +6,7 @@
  * always clamped to physical ranges. A pollution episode lifts PM2.5 to ~150–250 µg/m³ in the air
  * and NH4+ to 1.5–3 mg/L (with COD/BOD up, DO down) in the water.
  */
+import { bump, localHour, rushHour } from '../common/daily.ts';
 import { seedFrom } from '../common/random.ts';
 import type { StationDef } from './catalogue.ts';
 
@@ -44,27 +45,9 @@ export interface Episode {
   peakNh4?: number;
 }
 
-const HOUR_MS = 3_600_000;
-/** Vietnam: UTC+7, no daylight saving. */
-const LOCAL_OFFSET_H = 7;
-
-export function localHour(timeMs: number): number {
-  return (((timeMs / HOUR_MS + LOCAL_OFFSET_H) % 24) + 24) % 24;
-}
-
 /** Cosine with its maximum at `peakHour`, in [-1, 1]. */
 function daily(hour: number, peakHour: number): number {
   return Math.cos((2 * Math.PI * (hour - peakHour)) / 24);
-}
-
-function bump(hour: number, centre: number, width: number): number {
-  const d = Math.min(Math.abs(hour - centre), 24 - Math.abs(hour - centre));
-  return Math.exp(-((d / width) ** 2) / 2);
-}
-
-/** Traffic intensity: 1 at the rush-hour peaks (7:30 and 17:30 local), low at night. */
-export function rushHour(hour: number): number {
-  return Math.max(bump(hour, 7.5, 0.9), bump(hour, 17.5, 1.1));
 }
 
 function hash01(seed: number, slot: number): number {

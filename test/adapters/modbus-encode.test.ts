@@ -10,7 +10,7 @@ import {
   TYPE_WORDS,
 } from '../../adapters/modbus/config.ts';
 import { decodeRegister } from '../../adapters/modbus/decode.ts';
-import { encodeRegister } from '../../adapters/modbus/encode.ts';
+import { encodeImage, encodeRegister } from '../../adapters/modbus/encode.ts';
 
 function reg(input: Record<string, unknown>): ModbusRegister {
   return ModbusRegisterSchema.parse({ field: 'pm25', table: 'holding', address: 0, ...input });
@@ -106,5 +106,27 @@ describe('encodeRegister', () => {
     expect(() => encodeRegister(reg({ type: 'float64' }), Number.NaN)).toThrow(/not a finite number/);
     expect(() => encodeRegister(reg({ table: 'coil' }), 2)).toThrow(/0 or 1/);
     expect(() => encodeRegister(reg({ table: 'discrete' }), null)).toThrow(/0 or 1/);
+  });
+});
+
+describe('encodeImage', () => {
+  it('lays out each register at its address, unavailable where no value is given', () => {
+    const registers = [
+      reg({ field: 'pm25', table: 'input', address: 0, type: 'float32', byteOrder: 'CDAB' }),
+      reg({ field: 'temp_c', table: 'holding', address: 10, type: 'int16', scale: 0.1 }),
+      reg({ field: 'humidity_pct', table: 'holding', address: 11, type: 'uint16' }),
+      reg({ field: 'co', table: 'coil', address: 3 }),
+    ];
+    const image = encodeImage(registers, { pm25: 123456, temp_c: -12.3, co: 1 });
+    expect([...image.input]).toEqual([
+      [0, 0x2000],
+      [1, 0x47f1],
+    ]);
+    expect([...image.holding]).toEqual([
+      [10, 0xff85],
+      [11, 0xffff],
+    ]);
+    expect([...image.coil]).toEqual([[3, true]]);
+    expect(image.discrete.size).toBe(0);
   });
 });

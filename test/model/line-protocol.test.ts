@@ -111,3 +111,14 @@ describe('time', () => {
     expect(c).toBe(a);
   });
 });
+
+describe('SeriesClock identities', () => {
+  it('gives a resent event its own time again and a second object in the frame the next nanosecond', () => {
+    const clock = new SeriesClock();
+    const a = clock.unique('cam', 1000n, 'event-a');
+    const b = clock.unique('cam', 1000n, 'event-b');
+    const again = clock.unique('cam', 1000n, 'event-a');
+    const late = clock.unique('cam', 500n, 'event-c');
+    expect([a, b, again, late]).toEqual([1000n, 1001n, 1000n, 500n]);
+  });
+});

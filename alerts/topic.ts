@@ -1,0 +1,13 @@
+/**
+ * `alerts/{department}/{rule}/{entity}` (DESIGN.md). A topic level cannot hold `/` (the separator),
+ * and `+` and `#` are wildcards a subscriber could not match literally [MQTT-4.7.1]; NUL is not
+ * allowed anywhere [MQTT-4.7.3-2]. They are percent-encoded, with `%` itself, so the level decodes back
+ * with `decodeURIComponent`: `mmsi:574001230` stays as is, `cam/north` becomes `cam%2Fnorth`.
+ */
+export function escapeTopicLevel(level: string): string {
+  return level.replace(/[%/+#\u0000]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+export function alertTopic(department: string, rule: string, entity: string): string {
+  return `alerts/${escapeTopicLevel(department)}/${escapeTopicLevel(rule)}/${escapeTopicLevel(entity)}`;
+}
