@@ -2,7 +2,7 @@
  * What a transition looks like outside the engine: the JSON on MQTT, in webhooks and in the history
  * (snake_case, `transition_id` the idempotency key), and the `alert` point (DESIGN.md).
  */
-import { type Point, msToNs } from '../ingest/point.ts';
+import { msToNs, type Point } from '../ingest/point.ts';
 import type { SeriesClock } from '../ingest/time.ts';
 import type { Severity } from './rule-schema.ts';
 import type { Transition, TransitionState } from './types.ts';

@@ -40,7 +40,9 @@ export function buildLastQuery(q: LastQuery): string {
   const conditions = [`time > now() - ${influxDuration(q.horizonMs)}`];
   for (const [tag, values] of Object.entries(q.tags)) {
     const alternatives = values.map((v) => `${quoteIdent(tag)} = ${quoteString(v)}`);
-    conditions.push(alternatives.length === 1 ? (alternatives[0] as string) : `(${alternatives.join(' OR ')})`);
+    conditions.push(
+      alternatives.length === 1 ? (alternatives[0] as string) : `(${alternatives.join(' OR ')})`,
+    );
   }
   const groupBy = q.groupBy.length ? ` GROUP BY ${q.groupBy.map(quoteIdent).join(', ')}` : '';
   return `SELECT last(${quoteIdent(q.field)}) FROM ${quoteIdent(q.measurement)} WHERE ${conditions.join(' AND ')}${groupBy}`;
@@ -67,7 +69,12 @@ export function silenceSeedQueries(rule: SilenceRule): string[] {
 interface QueryResponse {
   results?: Array<{
     error?: string;
-    series?: Array<{ name?: string; tags?: Record<string, string>; columns?: string[]; values?: unknown[][] }>;
+    series?: Array<{
+      name?: string;
+      tags?: Record<string, string>;
+      columns?: string[];
+      values?: unknown[][];
+    }>;
   }>;
   error?: string;
 }

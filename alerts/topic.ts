@@ -4,8 +4,13 @@
  * allowed anywhere [MQTT-4.7.3-2]. They are percent-encoded, with `%` itself, so the level decodes back
  * with `decodeURIComponent`: `mmsi:574001230` stays as is, `cam/north` becomes `cam%2Fnorth`.
  */
+const ESCAPED = new Set(['%', '/', '+', '#', String.fromCharCode(0)]);
+
 export function escapeTopicLevel(level: string): string {
-  return level.replace(/[%/+#\u0000]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  let out = '';
+  for (const c of level)
+    out += ESCAPED.has(c) ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : c;
+  return out;
 }
 
 export function alertTopic(department: string, rule: string, entity: string): string {

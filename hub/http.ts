@@ -19,8 +19,11 @@ export interface HttpDeps {
 
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
   const app = Fastify({
-    loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request lines are info-level: keep them out of the hub's log unless it runs at debug.
+    loggerInstance: deps.log.child(
+      { module: 'http' },
+      { level: deps.log.level === 'debug' ? 'debug' : 'warn' },
+    ) as FastifyBaseLogger,
   }) as unknown as FastifyInstance;
 
   app.get('/health/live', async () => ({ status: 'ok' }));

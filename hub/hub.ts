@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createAdapters } from '../adapters/index.ts';
-import type { ModbusConfig } from '../adapters/modbus/config.ts';
 import { createModbusPoller, type ModbusPoller } from '../adapters/modbus/poller.ts';
 import { type RunningBroker, startBroker } from '../broker/broker.ts';
 import { routeTopic } from '../broker/topics.ts';
@@ -214,8 +213,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     cleanups.push(() => clearInterval(aqiTick));
 
     let modbus: ModbusPoller | undefined;
-    if ((config.modbus as ModbusConfig).devices.length > 0) {
-      modbus = createModbusPoller(config.modbus as ModbusConfig, {
+    if (config.modbus.devices.length > 0) {
+      modbus = createModbusPoller(config.modbus, {
         log: log.child({ module: 'modbus' }),
         registry,
         now,
@@ -227,6 +226,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       });
       await modbus.start();
       const poller = modbus;
+      metrics.watchModbus(() => poller.status());
       cleanups.push(() => poller.stop());
     }
 
@@ -248,7 +248,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
             },
       };
       if (modbus) {
-        const down = modbus.status().filter((d) => !d.up);
+        // A device counts as down once a poll has failed, not while its first poll is under way.
+        const down = modbus.status().filter((d) => !d.up && d.polls > 0);
         components.modbus = down.length
           ? {
               ok: false,

@@ -85,6 +85,34 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  /** Modbus devices' state, read from the poller when /metrics is scraped. */
+  watchModbus(
+    status: () => Array<{ station: string; url: string; up: boolean; polls: number; failures: number }>,
+  ): void {
+    const labelNames = ['station', 'url'] as const;
+    new Gauge({
+      name: 'hub_modbus_device_up',
+      help: 'Whether the last poll of a Modbus device succeeded (1) or not (0)',
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        for (const d of status()) this.set({ station: d.station, url: d.url }, d.up ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hub_modbus_polls',
+      help: 'Polls of a Modbus device since start, by outcome',
+      labelNames: [...labelNames, 'outcome'],
+      registers: [this.registry],
+      collect() {
+        for (const d of status()) {
+          this.set({ station: d.station, url: d.url, outcome: 'ok' }, d.polls - d.failures);
+          this.set({ station: d.station, url: d.url, outcome: 'failed' }, d.failures);
+        }
+      },
+    });
+  }
+
   // Raw running totals for the 10 s `hub` point (prom-client counters are async to read).
   totals = { msgsIn: 0, pointsWritten: 0, writeErrors: 0, deadLetters: 0 };
   #writeMs: number[] = [];

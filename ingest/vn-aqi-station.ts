@@ -61,9 +61,14 @@ export class StationAqiState {
     }
   }
 
-  /** The index of the open hour so far: NowCast over the closed hours plus the running mean. */
+  /**
+   * The index of the open hour so far: NowCast over the closed hours plus the running mean. It is the
+   * live value on each reading, so it is provisional: while fewer than 2 of the last 3 hours have data
+   * (a station that just started) it uses what there is, where the published hourly index waits for
+   * the decision's "2 of c1, c2, c3".
+   */
   currentAqi(): AqiResult | null {
-    return hourlyAqi(this.#hourlyInput((p) => [this.#runningMean(p), ...this.#past(p)]));
+    return hourlyAqi(this.#hourlyInput((p) => [this.#runningMean(p), ...this.#past(p)], 1));
   }
 
   /** Closes the open hour, opens the next one, and says what was published. */
@@ -115,10 +120,10 @@ export class StationAqiState {
   }
 
   /** PM from NowCast (s.2.2.1a), gases from the newest 1-hour mean. */
-  #hourlyInput(series: (p: Pollutant) => Array<number | null>): HourlyInput {
+  #hourlyInput(series: (p: Pollutant) => Array<number | null>, minRecent = 2): HourlyInput {
     return {
-      pm25: nowCast(series('pm25')),
-      pm10: nowCast(series('pm10')),
+      pm25: nowCast(series('pm25'), minRecent),
+      pm10: nowCast(series('pm10'), minRecent),
       o3: series('o3')[0] ?? null,
       no2: series('no2')[0] ?? null,
       so2: series('so2')[0] ?? null,

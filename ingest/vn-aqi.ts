@@ -112,10 +112,10 @@ export function subIndex(column: BreakpointColumn, concentration: number): numbe
 export const NOWCAST_HOURS = 12;
 
 /** s.2.2.1a NowCast of 1-hour means, index 0 the most recent hour; null when not computable. */
-export function nowCast(hourlyMeans: ReadonlyArray<number | null | undefined>): number | null {
+export function nowCast(hourlyMeans: ReadonlyArray<number | null | undefined>, minRecent = 2): number | null {
   const hours = hourlyMeans.slice(0, NOWCAST_HOURS).map((c) => (isConcentration(c) ? c : null));
   const recent = hours.slice(0, 3).filter((c) => c !== null).length;
-  if (recent < 2) return null; // "at least 2 of c1, c2, c3"
+  if (recent < minRecent) return null; // "at least 2 of c1, c2, c3"
   const present = hours.filter((c): c is number => c !== null);
   const cMax = Math.max(...present);
   if (cMax === 0) return 0;

@@ -19,7 +19,8 @@ export function mqttNotifier(publish: PublishFn): Notifier {
         const topic = alertTopic(t.department, t.rule, t.entity);
         const retain = t.state === 'firing' && !t.one_shot;
         await publish(topic, JSON.stringify(t), { qos: 1, retain });
-        if (t.state === 'resolved' && !t.one_shot) await publish(topic, Buffer.alloc(0), { qos: 1, retain: true });
+        if (t.state === 'resolved' && !t.one_shot)
+          await publish(topic, Buffer.alloc(0), { qos: 1, retain: true });
       }
     },
   };

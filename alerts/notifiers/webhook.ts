@@ -27,7 +27,11 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-export function webhookNotifier(key: string, config: WebhookConfig, env: NodeJS.ProcessEnv = process.env): Notifier {
+export function webhookNotifier(
+  key: string,
+  config: WebhookConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Notifier {
   const secret = config.secret ?? (config.secretEnv ? env[config.secretEnv] : undefined);
   return {
     key,
@@ -50,12 +54,16 @@ export function webhookNotifier(key: string, config: WebhookConfig, env: NodeJS.
           signal: AbortSignal.timeout(config.timeoutMs),
         });
       } catch (err) {
-        throw new AlertsError('HUB_ERR_ALERTS_WEBHOOK', `POST ${config.url}: ${(err as Error).message}`, { cause: err });
+        throw new AlertsError('HUB_ERR_ALERTS_WEBHOOK', `POST ${config.url}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       await res.body?.cancel();
       if (res.ok) return;
       const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      throw new AlertsError('HUB_ERR_ALERTS_WEBHOOK', `POST ${config.url}: HTTP ${res.status}`, { permanent });
+      throw new AlertsError('HUB_ERR_ALERTS_WEBHOOK', `POST ${config.url}: HTTP ${res.status}`, {
+        permanent,
+      });
     },
   };
 }

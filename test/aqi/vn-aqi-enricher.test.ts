@@ -118,8 +118,9 @@ describe('AqiEnricher over a day of readings (UTC+7)', () => {
     expect(at(6, 1)).toBe(110);
     // Hour 12, first reading: PM2.5 running mean 60 as c1 over eleven hours of 30 → NowCast 45.0037 → 90.
     expect(at(12, 0)).toBe(90);
-    // The very first reading: NowCast has only c1 → no index.
-    expect(at(-4, 0)).toBeUndefined();
+    // The very first reading: only c1 known, so the live index is provisional, from the running mean:
+    // PM2.5 30 → (100 − 50)/(50 − 25) × (30 − 25) + 50 = 60 (the published hourly index waits for 2 of 3).
+    expect(at(-4, 0)).toBe(60);
     for (const point of readings) expect(validatePoint(point)).toBeNull();
   });
 
@@ -224,7 +225,8 @@ describe('AqiEnricher boundaries and state', () => {
     const [self, ...due] = enricher.enrich(back);
     expect(self).toBe(back);
     expect(due.map(iso)).toEqual(['2024-03-10T11:00:00.000Z', '2024-03-10T12:00:00.000Z']);
-    expect(back.fields.aqi).toBeUndefined(); // a fresh start: only c1 known
+    // A fresh start: only c1 known, a provisional live index from it: PM2.5 40 → 2 × 15 + 50 = 80.
+    expect(back.fields.aqi).toBe(80);
   });
 
   it('forgets the least recently reporting station beyond maxStations', () => {
