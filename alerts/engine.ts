@@ -6,14 +6,23 @@
  * service and the notifiers.
  */
 import type { Point } from '../ingest/point.ts';
+import { formatDuration } from './duration.ts';
 import { evaluateRate, tickRate } from './kinds/rate.ts';
 import { evaluateSilence, tickSilence } from './kinds/silence.ts';
 import { evaluateThreshold, tickThreshold } from './kinds/threshold.ts';
 import type { KindResult, PointInput } from './kinds/types.ts';
 import { evaluateZone, tickZone } from './kinds/zone.ts';
 import { type EvalContext, entityOf, entityTags, matchesRegistry, matchesTags } from './match.ts';
+import type { TemplateVars } from './template.ts';
 import { makeTransition } from './transition.ts';
-import type { EngineResult, EntityState, LoadedRule, RuleState, Transition } from './types.ts';
+import type {
+  EngineResult,
+  EntityState,
+  LoadedRule,
+  RuleState,
+  Transition,
+  TransitionState,
+} from './types.ts';
 
 export function newRuleState(): RuleState {
   return { entities: new Map() };
@@ -100,25 +109,43 @@ export function tickRule(
   return { state, transitions };
 }
 
-/**
- * A rule removed (or disabled) while entities are pending or firing: their `resolved` transitions, so
- * the retained MQTT messages are cleared and the history shows an end.
- */
-export function retireRule(rule: LoadedRule, state: RuleState, nowMs: number): Transition[] {
-  const out: Transition[] = [];
-  for (const [entity, es] of state.entities) {
-    if (es.status === 'inactive') continue;
-    out.push(
-      makeTransition(rule, {
-        entity,
-        tags: es.tags,
-        state: 'resolved',
-        from: es.status,
-        startedAtMs: es.startedAtMs ?? nowMs,
-        atMs: nowMs,
-        value: es.value ?? null,
-      }),
-    );
+/** Template variables of a kind for a state (the clock's transitions, repeats and listings). */
+function kindVars(rule: LoadedRule, es: EntityState, nowMs: number): TemplateVars {
+  switch (rule.kind) {
+    case 'threshold':
+      return { field: rule.field };
+    case 'silence': {
+      const silentMs = nowMs - (es.lastSeenMs ?? nowMs);
+      return { silentFor: formatDuration(silentMs), silentMin: Math.floor(silentMs / 60_000) };
+    }
+    case 'zone':
+      return { distanceKm: es.value ?? null };
+    case 'rate':
+      return { count: es.value ?? 0 };
   }
-  return out;
+}
+
+/**
+ * The transition an entity's current state would make: the message and id of a pending or firing
+ * alert for listings and repeat notices, or a `resolved` for an alert whose rule went away.
+ */
+export function describe(
+  rule: LoadedRule,
+  entity: string,
+  es: EntityState,
+  state: TransitionState,
+  nowMs: number,
+): Transition {
+  const value =
+    rule.kind === 'silence' ? Math.floor((nowMs - (es.lastSeenMs ?? nowMs)) / 60_000) : (es.value ?? null);
+  return makeTransition(rule, {
+    entity,
+    tags: es.tags,
+    state,
+    from: es.status,
+    startedAtMs: es.startedAtMs ?? nowMs,
+    atMs: nowMs,
+    value,
+    vars: kindVars(rule, es, nowMs),
+  });
 }

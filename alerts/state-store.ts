@@ -8,7 +8,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { FleetState, VesselRecord } from './fleet-state.ts';
+import type { VesselRecord } from './fleet-state.ts';
 import type { Mute } from './mutes.ts';
 import type { Severity } from './rule-schema.ts';
 import type { EntityState } from './types.ts';
@@ -19,6 +19,7 @@ export interface AlertMeta {
   department: string;
   severity: Severity;
   entity: string;
+  tags: Record<string, string>;
   startedAtMs: number;
   firingTransitionId?: string;
   lastNotifiedMs?: number;
@@ -29,7 +30,8 @@ export interface AlertMeta {
 export interface PersistedState {
   version: 1;
   savedAtMs: number;
-  rules: Record<string, Record<string, EntityState>>;
+  /** Per rule id: its kind (a rule whose kind changed starts afresh) and its entities. */
+  rules: Record<string, { kind: string; entities: Record<string, EntityState> }>;
   alerts: Record<string, AlertMeta>;
   mutes: Mute[];
   fleet: VesselRecord[];
@@ -51,7 +53,8 @@ export class StateStore {
     if (!existsSync(this.#file)) return undefined;
     try {
       const state = JSON.parse(readFileSync(this.#file, 'utf8')) as PersistedState;
-      if (state?.version !== 1 || typeof state.rules !== 'object') throw new Error('not a version 1 state file');
+      if (state?.version !== 1 || typeof state.rules !== 'object')
+        throw new Error('not a version 1 state file');
       return state;
     } catch (err) {
       const aside = `${this.#file}.corrupt-${Date.now()}`;
@@ -77,5 +80,3 @@ export class StateStore {
     return this.#saving;
   }
 }
-
-export type { FleetState };

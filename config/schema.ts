@@ -5,8 +5,8 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ModbusConfigSchema } from '../adapters/modbus/config.ts';
-import { AlertsConfigSchema } from '../alerts/config.ts';
 import { StationsConfigSchema } from '../adapters/stations/config.ts';
+import { AlertsConfigSchema } from '../alerts/config.ts';
 import { DeviceSchema } from '../ingest/registry.ts';
 
 const port = z.number().int().min(0).max(65_535);
@@ -93,7 +93,8 @@ export const SpoolConfigSchema = z
       .int()
       .min(4096)
       .default(64 * 1024 * 1024),
-    /** Cap on disk; when full, QoS 1 publishes are not acknowledged (10 GiB). */
+    /** Cap on data not yet in InfluxDB (10 GiB); disk may hold up to one segment more. When full, QoS 1
+     * publishes are not acknowledged and QoS 0 are refused. */
     maxBytes: z
       .number()
       .int()

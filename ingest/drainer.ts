@@ -77,12 +77,20 @@ export class Drainer {
     return this.up === true;
   }
 
+  /** After a failure, one batch probes; the others follow once it succeeds. */
+  private slots(): number {
+    return this.failures > 0 ? 1 : this.opts.maxInFlight;
+  }
+
+  private queueRetry(batch: Batch): void {
+    this.retryQueue.push(batch);
+    this.retryQueue.sort((a, b) => this.outstanding.indexOf(a) - this.outstanding.indexOf(b));
+  }
+
   /** Something may be sendable: fill the free slots. */
   readonly kick = (): void => {
     if (this.stopped || Date.now() < this.retryAt) return;
-    // After a failure, one batch probes; the others follow once it succeeds.
-    const slots = this.failures > 0 ? 1 : this.opts.maxInFlight;
-    while (this.inFlight < slots) {
+    while (this.inFlight < this.slots()) {
       const retry = this.retryQueue.shift();
       if (retry) {
         this.send(retry);
@@ -102,7 +110,9 @@ export class Drainer {
         const batch: Batch = { ...chunk, bytes: chunk.body.length, done: false };
         this.next = chunk.end;
         this.outstanding.push(batch);
-        this.send(batch);
+        // A failure during the read put the drainer in probe mode: the batch waits its turn.
+        if (this.inFlight < this.slots() && Date.now() >= this.retryAt) this.send(batch);
+        else this.queueRetry(batch);
         this.kick();
       },
       (err: unknown) => {
@@ -123,8 +133,7 @@ export class Drainer {
         this.failures++;
         this.lastError = `${outcome.error}: ${outcome.message}`;
         this.setUp(false, outcome.message);
-        this.retryQueue.push(batch);
-        this.retryQueue.sort((a, b) => this.outstanding.indexOf(a) - this.outstanding.indexOf(b));
+        this.queueRetry(batch);
         this.scheduleRetry();
         return;
       }

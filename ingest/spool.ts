@@ -4,7 +4,7 @@
  * write + fdatasync is in flight the next group accumulates, so a busy hub syncs once per group, not per
  * message. The drainer reads committed lines back (page cache) and acknowledges what InfluxDB took.
  */
-import { close, fdatasync, ftruncate, open, read, write } from 'node:fs';
+import { close, fdatasync, ftruncate, open, write } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { spoolBadLine, spoolClosed, spoolFull, spoolIo } from './errors.ts';
@@ -18,7 +18,10 @@ import {
   writeCursor,
 } from './spool-files.ts';
 
+import { SegmentReader, type SpoolChunk } from './spool-reader.ts';
+
 export type { SpoolPosition } from './spool-files.ts';
+export type { SpoolChunk } from './spool-reader.ts';
 
 export interface SpoolOptions {
   dir: string;
@@ -30,14 +33,6 @@ export interface SpoolOptions {
    */
   maxBytes: number;
   log: Logger;
-}
-
-/** Committed lines read back for one InfluxDB batch: `body` is the exact line protocol request body. */
-export interface SpoolChunk {
-  start: SpoolPosition;
-  end: SpoolPosition;
-  lines: number;
-  body: Buffer;
 }
 
 export type AppendDone = (err: Error | null) => void;
@@ -54,14 +49,11 @@ interface Group {
 const fsOpen = promisify(open);
 const fsClose = promisify(close);
 const fsWrite = promisify(write);
-const fsRead = promisify(read);
 const fsSync = promisify(fdatasync);
 const fsTruncate = promisify(ftruncate);
 
-const MIN_READ_BYTES = 16 * 1024;
 /** The cursor is saved at most this often: a crash re-sends at most this much more (it overwrites itself). */
 const CURSOR_SAVE_MS = 100;
-const MAX_READ_BYTES = 64 * 1024 * 1024;
 
 const newGroup = (): Group => ({ chunks: [], chars: 0, lines: 0, callbacks: [], errors: [] });
 
@@ -79,8 +71,7 @@ export class Spool {
   private persisting: Promise<void> | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
   private cursorDirty = false;
-  private readFd = -1;
-  private readSegment = -1;
+  private readonly reader: SegmentReader;
   private avgLineBytes = 128;
   private active: SegmentInfo;
   /** Group commits done (write + fdatasync), for the benchmark and tests. */
@@ -96,6 +87,7 @@ export class Spool {
     private writeFd: number,
   ) {
     this.active = segments[segments.length - 1]!;
+    this.reader = new SegmentReader(opts.dir, segments);
   }
 
   /** Recovers the directory (torn tail cut, sent segments dropped) and opens the last segment for append. */
@@ -221,7 +213,10 @@ export class Spool {
   }
 
   private async writeDurably(buf: Buffer, lines: number): Promise<void> {
-    if (this.active.bytes > 0 && this.active.bytes + buf.length > this.opts.segmentBytes) await this.roll();
+    if (this.active.bytes > 0 && this.active.bytes + buf.length > this.opts.segmentBytes)
+      await this.roll().catch((e: unknown) => {
+        throw spoolIo('spool segment roll', e);
+      });
     try {
       let off = 0;
       while (off < buf.length) {
@@ -258,64 +253,12 @@ export class Spool {
     if (this.cursor.segment === previous.id && this.cursor.offset >= previous.bytes) this.persistCursor();
   }
 
-  /** Moves past segments already read to their end (sealed ones only). */
-  private normalize(pos: SpoolPosition): SpoolPosition {
-    let p = pos;
-    for (;;) {
-      const seg = this.segments.find((s) => s.id === p.segment);
-      if (seg && (p.offset < seg.bytes || seg === this.active)) return p;
-      const next = this.segments.find((s) => s.id > p.segment);
-      if (!next) return p;
-      p = { segment: next.id, offset: 0, line: 0 };
-    }
-  }
-
   /**
    * Up to `maxLines` committed lines from `from`, never across a segment boundary; null when nothing is
    * committed there yet. One reader at a time (the drainer).
    */
-  async read(from: SpoolPosition, maxLines: number): Promise<SpoolChunk | null> {
-    const start = this.normalize(from);
-    const seg = this.segments.find((s) => s.id === start.segment);
-    if (!seg) return null;
-    const available = seg.bytes - start.offset;
-    if (available <= 0) return null;
-    const estimate = Math.ceil(this.avgLineBytes * maxLines * 1.1) + 1024;
-    let want = Math.min(available, Math.max(MIN_READ_BYTES, Math.min(MAX_READ_BYTES, estimate)));
-    const fd = await this.readFdFor(seg.id);
-    for (;;) {
-      const buf = Buffer.allocUnsafe(want);
-      let got = 0;
-      while (got < want) {
-        const { bytesRead } = await fsRead(fd, buf, got, want - got, start.offset + got);
-        if (bytesRead === 0)
-          throw spoolIo('spool read', new Error(`segment ${seg.id} shorter than committed`));
-        got += bytesRead;
-      }
-      let lines = 0;
-      let end = 0;
-      let i = buf.indexOf(10);
-      while (i >= 0 && i < got && lines < maxLines) {
-        lines++;
-        end = i + 1;
-        i = buf.indexOf(10, end);
-      }
-      if (lines > 0) {
-        const stop = { segment: seg.id, offset: start.offset + end, line: start.line + lines };
-        return { start, end: stop, lines, body: buf.subarray(0, end) };
-      }
-      // A line longer than the estimate: read more.
-      want = Math.min(available, want * 2);
-    }
-  }
-
-  private async readFdFor(id: number): Promise<number> {
-    if (this.readSegment === id) return this.readFd;
-    if (this.readFd >= 0) await fsClose(this.readFd).catch(() => {});
-    this.readFd = -1;
-    this.readFd = await fsOpen(segmentPath(this.opts.dir, id), 'r');
-    this.readSegment = id;
-    return this.readFd;
+  read(from: SpoolPosition, maxLines: number): Promise<SpoolChunk | null> {
+    return this.reader.read(from, maxLines, this.avgLineBytes);
   }
 
   /** InfluxDB took everything up to `end` (`lines`, `bytes` more): move the cursor, drop sent segments. */
@@ -363,12 +306,7 @@ export class Spool {
       if (!(first.id < c.segment || (first.id === c.segment && c.offset >= first.bytes))) break;
       this.segments.shift();
       this.diskBytes -= first.bytes;
-      if (this.readSegment === first.id) {
-        const fd = this.readFd;
-        this.readFd = -1;
-        this.readSegment = -1;
-        await fsClose(fd).catch(() => {});
-      }
+      await this.reader.forget(first.id);
       await removeSegment(this.opts.dir, first.id);
     }
   }
@@ -390,9 +328,7 @@ export class Spool {
         this.opts.log.warn({ err }, 'spool cursor not saved at close');
       });
       await fsClose(this.writeFd).catch(() => {});
-      if (this.readFd >= 0) await fsClose(this.readFd).catch(() => {});
-      this.readFd = -1;
-      this.readSegment = -1;
+      await this.reader.close();
     })();
     return this.closePromise;
   }

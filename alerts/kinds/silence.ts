@@ -93,3 +93,23 @@ export function tickSilence(
   });
   return { entity: next, transitions: [transition] };
 }
+
+/**
+ * A last-seen time learnt from InfluxDB at start: kept when newer than what the state remembers; a
+ * firing entity that was in fact heard from meanwhile (e.g. by another hub) resolves.
+ */
+export function seedSilence(
+  rule: SilenceRule,
+  prev: EntityState | undefined,
+  entity: string,
+  tags: Record<string, string>,
+  seenMs: number,
+  nowMs: number,
+): KindResult {
+  if (prev?.lastSeenMs !== undefined && prev.lastSeenMs >= seenMs) return unchanged(prev);
+  const next: EntityState = { status: 'inactive', tags: prev?.tags ?? tags, lastSeenMs: seenMs };
+  if (prev?.status === 'firing' && nowMs - seenMs < rule.after)
+    return resolve(rule, prev, next, entity, nowMs);
+  if (prev?.status === 'firing') return unchanged({ ...prev, lastSeenMs: seenMs });
+  return { entity: next, transitions: [] };
+}

@@ -3,7 +3,7 @@
  * publish loop). Publishes go out in batches, one socket write each; QoS 1 keeps a window of packets
  * in flight and times each one from write to PUBACK.
  */
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { type Socket, connect as tcpConnect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type Packet, parser } from 'mqtt-packet';
 import type { LatencyRecorder } from './latency.ts';
@@ -26,6 +26,12 @@ export interface LoadConnectionOptions {
   latency: LatencyRecorder;
   connectTimeoutMs: number;
   keepaliveS: number;
+  /**
+   * `unique` (default): strictly increasing times, 1 ms apart at least, so InfluxDB keeps every point
+   * (beyond 1000 publishes/s on one connection they run ahead of the clock). `clock`: the clock as is,
+   * exact for latency, but publishes within one millisecond then share a timestamp.
+   */
+  timestamps?: 'unique' | 'clock';
 }
 
 const MAX_BATCH = 64;
@@ -73,7 +79,10 @@ export class LoadConnection {
         ...(o.localAddress ? { localAddress: o.localAddress } : {}),
       });
       socket.setNoDelay(true);
-      const timer = setTimeout(() => fail(new Error(`no CONNACK within ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`no CONNACK within ${o.connectTimeoutMs} ms`)),
+        o.connectTimeoutMs,
+      );
       let settled = false;
       const fail = (err: Error): void => {
         clearTimeout(timer);
@@ -87,7 +96,8 @@ export class LoadConnection {
       mqtt.on('packet', (packet: Packet) => {
         if (packet.cmd === 'connack') {
           clearTimeout(timer);
-          if (packet.returnCode !== 0) return fail(new Error(`CONNACK refused, return code ${packet.returnCode}`));
+          if (packet.returnCode !== 0)
+            return fail(new Error(`CONNACK refused, return code ${packet.returnCode}`));
           settled = true;
           this.#socket = socket;
           this.#ping = setInterval(() => socket.write(PINGREQ), (o.keepaliveS * 1000) / 2);
@@ -102,7 +112,9 @@ export class LoadConnection {
         this.#ready();
       });
       socket.on('error', (err) => fail(err));
-      socket.on('close', () => (settled ? this.#lost() : fail(new Error('connection closed before CONNACK'))));
+      socket.on('close', () =>
+        settled ? this.#lost() : fail(new Error('connection closed before CONNACK')),
+      );
       socket.write(connectPacket(o));
     });
   }
@@ -129,7 +141,7 @@ export class LoadConnection {
     const stamp = performance.now();
     for (let i = 0; i < count; i++) {
       // One timestamp per publish, strictly increasing: in InfluxDB a repeated time would overwrite.
-      const timeMs = Math.max(now, this.#lastTimeMs + 1);
+      const timeMs = o.timestamps === 'clock' ? now : Math.max(now, this.#lastTimeMs + 1);
       this.#lastTimeMs = timeMs;
       if (timeMs - now > this.maxAheadMs) this.maxAheadMs = timeMs - now;
       let id = 0;
