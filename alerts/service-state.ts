@@ -63,11 +63,11 @@ export function restoreState(
   const kept = new Set<string>();
   for (const rule of rules) {
     const saved = persisted.rules[rule.id];
-    if (!saved || saved.kind !== rule.kind) continue;
+    if (!rule.enabled || !saved || saved.kind !== rule.kind) continue;
     const state = newRuleState();
     for (const [entity, es] of Object.entries(saved.entities)) state.entities.set(entity, es);
     states.set(rule.id, state);
-    if (rule.enabled) kept.add(rule.id);
+    kept.add(rule.id);
   }
   const retired: AlertMeta[] = [];
   for (const [id, meta] of Object.entries(persisted.alerts ?? {})) {

@@ -24,7 +24,7 @@ import { type TransitionPayload, transitionPayload } from './payload.ts';
 import { NotifyPipeline, notifiable } from './pipeline.ts';
 import { loadRules } from './rule-loader.ts';
 import type { Rule, Severity } from './rule-schema.ts';
-import { fleetSeedQuery, lastSeen, parseFleetSeed, type QueryFn } from './seed.ts';
+import { fleetSeedQuery, lastSeen, parseFleetSeed, type QueryFn, type Row } from './seed.ts';
 import { openFleet, restoreState, retiredTransition, snapshotState } from './service-state.ts';
 import { type PersistedState, StateStore } from './state-store.ts';
 import { alertId } from './transition.ts';
@@ -79,6 +79,7 @@ export class AlertService {
   readonly #o: AlertServiceOptions;
   #config: AlertsConfig;
   #rules: LoadedRule[] = [];
+  #ruleById = new Map<string, LoadedRule>();
   #sources: string[] = [];
   #byMeasurement = new Map<string, LoadedRule[]>();
   #states = new Map<string, RuleState>();
@@ -158,6 +159,7 @@ export class AlertService {
 
   #setRules(rules: LoadedRule[], sources: string[]): void {
     this.#rules = rules;
+    this.#ruleById = new Map(rules.map((r) => [r.id, r]));
     this.#sources = sources;
     this.#byMeasurement = new Map();
     for (const rule of rules) {
@@ -231,7 +233,7 @@ export class AlertService {
     const pipeline = this.#pipeline as NotifyPipeline;
     for (const [id, meta] of this.#book.entries()) {
       if (!meta.firingTransitionId || meta.ack) continue;
-      const rule = this.#rules.find((r) => r.id === meta.rule);
+      const rule = this.#ruleById.get(meta.rule);
       const es = this.#states.get(meta.rule)?.entities.get(meta.entity);
       if (!rule || es?.status !== 'firing') continue;
       const every = rule.repeat ?? this.#config.repeatIntervalMs;
@@ -251,9 +253,19 @@ export class AlertService {
   }
 
   async #seedFromInflux(rules: readonly LoadedRule[], withFleet: boolean): Promise<void> {
-    const query = this.#o.query;
-    if (!query) return;
+    const raw = this.#o.query;
+    if (!raw) return;
     const now = this.#o.now();
+    // Rules sharing a measurement and filter (6 h and 10 d silence) share their seed queries.
+    const asked = new Map<string, Promise<Row[]>>();
+    const query: QueryFn = (influxql) => {
+      let rows = asked.get(influxql);
+      if (!rows) {
+        rows = raw(influxql);
+        asked.set(influxql, rows);
+      }
+      return rows;
+    };
     try {
       if (withFleet && this.#fleet) {
         const positions = parseFleetSeed(await query(fleetSeedQuery()));
@@ -297,11 +309,10 @@ export class AlertService {
     }
     const now = this.#o.now();
     const byId = new Map(set.rules.map((r) => [r.id, r]));
-    const added = set.rules.filter((r) => !this.#states.has(r.id));
     const retired: Transition[] = [];
     for (const [id, meta] of [...this.#book.entries()]) {
       const rule = byId.get(meta.rule);
-      const old = this.#rules.find((r) => r.id === meta.rule);
+      const old = this.#ruleById.get(meta.rule);
       if (rule?.enabled && rule.kind === old?.kind) continue;
       retired.push(retiredTransition(meta, now));
       this.#book.delete(id);
@@ -310,6 +321,7 @@ export class AlertService {
       const rule = byId.get(old.id);
       if (!rule?.enabled || rule.kind !== old.kind) this.#states.delete(old.id);
     }
+    const added = set.rules.filter((r) => !this.#states.has(r.id));
     this.#config = {
       ...this.#config,
       rules: next.rules,
@@ -327,7 +339,8 @@ export class AlertService {
     const now = this.#o.now();
     const out: ActiveAlert[] = [];
     for (const rule of this.#rules) {
-      if (filter.department !== undefined && rule.department !== filter.department) continue;
+      if (!rule.enabled || (filter.department !== undefined && rule.department !== filter.department))
+        continue;
       for (const [entity, es] of this.#states.get(rule.id)?.entities ?? []) {
         if (es.status === 'inactive') continue;
         const t = describe(rule, entity, es, es.status, now);

@@ -38,3 +38,23 @@ export function authenticateDevice(
   const expected = Buffer.from(device.secretHash, 'hex');
   return timingSafeEqual(given, expected) ? { ok: true, device } : { ok: false, reason: 'bad_credentials' };
 }
+
+export type CertAuthResult =
+  | { ok: true; device: Device }
+  | { ok: false; reason: 'bad_certificate' | 'unknown_device' | 'bad_credentials' };
+
+/**
+ * A client certificate (`broker.tls.requestCert`): it must verify against `broker.tls.ca`, and its
+ * subject CN names the device. A username, when given too, must be that same id.
+ */
+export function authenticateCertificate(
+  registry: Registry,
+  cert: { authorized: boolean; cn: string | undefined },
+  username: string | undefined,
+): CertAuthResult {
+  if (!cert.authorized || !cert.cn) return { ok: false, reason: 'bad_certificate' };
+  const device = registry.get(cert.cn);
+  if (!device) return { ok: false, reason: 'unknown_device' };
+  if (username && username !== cert.cn) return { ok: false, reason: 'bad_credentials' };
+  return { ok: true, device };
+}

@@ -6,6 +6,8 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ModbusConfigSchema } from '../adapters/modbus/config.ts';
 import { StationsConfigSchema } from '../adapters/stations/config.ts';
+import { TlsConfigSchema } from '../broker/tls.ts';
+import { HttpTokenSchema } from '../hub/http-auth.ts';
 import { AlertsConfigSchema } from '../alerts/config.ts';
 import { DeviceSchema } from '../ingest/registry.ts';
 
@@ -31,6 +33,15 @@ export const BrokerConfigSchema = z
     connectTimeoutMs: z.number().int().positive().default(10_000),
     /** aedes drops a subscriber that does not drain its socket within this time. */
     drainTimeoutMs: z.number().int().min(0).default(30_000),
+    /** MQTT over TLS (and secure WebSocket) from PEM files; unset = off. */
+    tls: TlsConfigSchema.optional(),
+    /** Open sockets over every listener; beyond it new sockets are closed at once. */
+    maxConnections: z.number().int().min(1).default(20_000),
+    /** Publishes per second per client (token bucket); excess is dead-lettered `rate_limited`; 0 = no limit. */
+    maxPublishPerSecond: z.number().min(0).default(1000),
+    /** Publishes a client may send at once above the rate. */
+    publishBurst: z.number().int().min(1).default(2000),
+    maxSubscriptionsPerClient: z.number().int().min(1).default(100),
   })
   .strict();
 
@@ -56,6 +67,8 @@ export const InfluxConfigSchema = z
     retryMaxMs: z.number().int().positive().default(30_000),
     /** Data directory of the embedded influxd (when `url` is unset). */
     embeddedDir: z.string().default('./data/influxdb'),
+    /** Decree 41/2026 keeps VMS data ≥ 36 months: a shorter retention policy is lengthened (or warned of); 0 = no check. */
+    minRetentionDays: z.number().int().min(0).default(1100),
   })
   .strict();
 
@@ -64,6 +77,11 @@ export const HttpConfigSchema = z
     host: z.string().default('0.0.0.0'),
     /** 0 = any free port. */
     port: port.default(8080),
+    /** Operator bearer tokens (SHA-256 hashes, scopes); none = the API answers loopback clients only. */
+    tokens: z.array(HttpTokenSchema).default([]),
+    /** Requests per minute per client address (health checks exempt); 0 = no limit. */
+    rateLimitPerMinute: z.number().int().min(0).default(600),
+    rateLimitBurst: z.number().int().min(1).default(100),
   })
   .strict();
 
@@ -81,6 +99,14 @@ export const IngestConfigSchema = z
     maxAgeDays: z.number().min(0).default(7),
     /** Station gateways: `fieldAliases` maps a gateway's own names to `environment` fields. */
     stations: StationsConfigSchema.prefault({}),
+    /** Evidence archive (Decree 41/2026): every raw vessel message, hash-chained, fsync'd before its PUBACK. */
+    archive: z
+      .object({
+        enabled: z.boolean().default(true),
+        dir: z.string().default('./data/archive'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -100,6 +126,8 @@ export const SpoolConfigSchema = z
       .int()
       .min(4096)
       .default(10 * 1024 * 1024 * 1024),
+    /** Debug: the writer's record of every batch sent (crash tests count duplicates from it). */
+    recordFile: z.string().optional(),
   })
   .strict();
 
@@ -108,6 +136,8 @@ export const LogConfigSchema = z
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Human-readable logs; default: when stdout is a TTY. */
     pretty: z.boolean().optional(),
+    /** JSON lines of operator actions: acks, mutes, rule reloads, registry changes, track exports. */
+    auditFile: z.string().default('./data/audit.log'),
   })
   .strict();
 

@@ -8,7 +8,8 @@ export type IngestErrorCode =
   | 'HUB_ERR_SPOOL_BAD_LINE'
   | 'HUB_ERR_SPOOL_IO'
   | 'HUB_ERR_NO_INFLUXD'
-  | 'HUB_ERR_INFLUXD_START';
+  | 'HUB_ERR_INFLUXD_START'
+  | 'HUB_ERR_DIR_LOCKED';
 
 export class IngestError extends Error {
   readonly code: IngestErrorCode;

@@ -7,6 +7,7 @@
 import { close, fdatasync, ftruncate, open, write } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
+import { lockDirectory } from './dir-lock.ts';
 import { spoolBadLine, spoolClosed, spoolFull, spoolIo } from './errors.ts';
 import {
   recoverSpool,
@@ -64,6 +65,8 @@ export class Spool {
   private writing = false;
   private scheduled = false;
   private closing = false;
+  /** Releases the directory lock (one process per spool). */
+  private unlock: () => void = () => {};
   private closePromise: Promise<void> | undefined;
   private broken: Error | undefined;
   private idleWaiters: Array<() => void> = [];
@@ -92,6 +95,18 @@ export class Spool {
 
   /** Recovers the directory (torn tail cut, sent segments dropped) and opens the last segment for append. */
   static async open(opts: SpoolOptions): Promise<Spool> {
+    const unlock = lockDirectory(opts.dir);
+    try {
+      const spool = await Spool.#recover(opts);
+      spool.unlock = unlock;
+      return spool;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  static async #recover(opts: SpoolOptions): Promise<Spool> {
     const { segments, cursor, unsentLines, unsentBytes } = await recoverSpool(opts.dir, opts.log);
     let last = segments[segments.length - 1];
     if (!last || last.bytes >= opts.segmentBytes) {
@@ -329,6 +344,7 @@ export class Spool {
       });
       await fsClose(this.writeFd).catch(() => {});
       await this.reader.close();
+      this.unlock();
     })();
     return this.closePromise;
   }

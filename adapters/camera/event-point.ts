@@ -53,5 +53,10 @@ export function cameraEventPoint(facts: CameraEventFacts, clock: SeriesClock): P
   };
   if (facts.durationS !== undefined) fields.duration_s = facts.durationS;
   const series = `camera_event,camera=${escapeKey(tags.camera)},label=${escapeKey(tags.label)},type=${tags.type}`;
-  return { measurement: 'camera_event', tags, fields, time: clock.unique(series, facts.timeNs, facts.eventId) };
+  return {
+    measurement: 'camera_event',
+    tags,
+    fields,
+    time: clock.unique(series, facts.timeNs, facts.eventId),
+  };
 }

@@ -220,6 +220,7 @@ export class FleetModel {
   #startFishingAt(v: Vessel, at: LatLon): void {
     v.pos = at;
     v.phase = 'fishing';
+    v.sogKn = Math.min(v.sogKn, 2);
     v.phaseEndsAt = this.elapsedMs + this.#fishingDurationMs(v);
     v.nextManoeuvreAt = this.elapsedMs;
   }
@@ -235,13 +236,18 @@ export class FleetModel {
     } else if (r < 0.5) {
       v.phase = 'outbound';
       v.pos = along(v.berth, v.ground);
+      v.sogKn = v.spec.cruiseKn;
+      v.cogDeg = bearingDeg(v.pos, v.ground);
     } else if (r < 0.85) {
       this.#startFishingAt(v, this.#nearGround(v));
       v.phaseEndsAt = this.#fishingDurationMs(v) * v.rng.next();
     } else {
       v.phase = 'returning';
       v.pos = along(v.ground, v.berth);
+      v.sogKn = v.spec.cruiseKn;
+      v.cogDeg = bearingDeg(v.pos, v.berth);
     }
+    v.headingDeg = Math.round(v.cogDeg) % 360;
   }
 
   /** The drifting vessel starts `driftStartKm` inside where the seaward line from its ground leaves the boundary. */
@@ -273,6 +279,7 @@ export class FleetModel {
         if (now >= v.phaseEndsAt) {
           v.ground = this.#pickGround(v);
           v.phase = 'outbound';
+          v.sogKn = v.spec.cruiseKn;
           v.nextManoeuvreAt = now;
         }
         return;
@@ -289,6 +296,7 @@ export class FleetModel {
       case 'fishing':
         if (now >= v.phaseEndsAt) {
           v.phase = 'returning';
+          v.sogKn = v.spec.cruiseKn;
           v.nextManoeuvreAt = now;
           return;
         }
