@@ -40,10 +40,10 @@ export function ruleEntity(
   point: Point,
   ctx: EvalContext,
 ): { entity: string; tags: Record<string, string> } | null {
-  if (!rule.enabled || point.measurement !== rule.measurement || !matchesTags(rule.where, point.tags))
+  if (!rule.enabled || point.measurement !== rule.measurement || !matchesTags(rule.filter, point.tags))
     return null;
   const entity = entityOf(rule.groupBy, point.tags);
-  if (entity === null || !matchesRegistry(rule.where, rule.groupBy, point.tags, ctx)) return null;
+  if (entity === null || !matchesRegistry(rule.filter, rule.groupBy, point.tags, ctx)) return null;
   return { entity, tags: entityTags(rule.groupBy, point.tags) };
 }
 

@@ -2,6 +2,22 @@
 import type { FieldValue } from '../ingest/point.ts';
 import type { AttrFilter, Where } from './rule-schema.ts';
 
+/** A rule's `where`, compiled: tag → accepted values, registry attribute → condition. */
+export interface Filter {
+  tags: Record<string, string[]>;
+  registry: Record<string, AttrFilter>;
+}
+
+export function compileWhere(where: Where): Filter {
+  const { registry, ...tags } = where;
+  const out: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(tags)) {
+    if (value === undefined) continue;
+    out[key] = (Array.isArray(value) ? value : [value]).map((v) => String(v));
+  }
+  return { tags: out, registry: (registry ?? {}) as Record<string, AttrFilter> };
+}
+
 /** Read-only lookups the engine may make; both optional so unit tests pass only what they need. */
 export interface EvalContext {
   /** The registry entry of a device id, for `where.registry` (e.g. a vessel's `lengthM`). */
@@ -13,14 +29,13 @@ export interface EvalContext {
 /** The entity of a rule without `groupBy`. */
 export const WHOLE_ENTITY = 'all';
 
-/** The entity a point belongs to: its `groupBy` tag values joined by `,`; null when one is missing. */
+/** The entity a point belongs to: its `groupBy` tag values joined by `,`; null when one is missing or empty. */
 export function entityOf(groupBy: readonly string[], tags: Readonly<Record<string, string>>): string | null {
   if (groupBy.length === 0) return WHOLE_ENTITY;
-  if (groupBy.length === 1) return tags[groupBy[0] as string] ?? null;
   const parts: string[] = [];
   for (const tag of groupBy) {
     const value = tags[tag];
-    if (value === undefined) return null;
+    if (!value) return null;
     parts.push(value);
   }
   return parts.join(',');
@@ -39,7 +54,7 @@ export function entityTags(
   return out;
 }
 
-export function matchesTags(where: Where, tags: Readonly<Record<string, string>>): boolean {
+export function matchesTags(where: Filter, tags: Readonly<Record<string, string>>): boolean {
   for (const key in where.tags) {
     const value = tags[key];
     if (value === undefined || !(where.tags[key] as string[]).includes(value)) return false;
@@ -66,7 +81,7 @@ function attrMatches(filter: AttrFilter, value: unknown): boolean {
  * pass every condition (an unknown vessel, e.g. `mmsi:…` from AIS, has no length and does not match).
  */
 export function matchesRegistry(
-  where: Where,
+  where: Filter,
   groupBy: readonly string[],
   tags: Readonly<Record<string, string>>,
   ctx: EvalContext,

@@ -46,6 +46,7 @@ export class Outbox {
   readonly #log: Logger;
   /** Pending entries per notifier, in order. */
   readonly #queues = new Map<string, OutboxEntry[]>();
+  readonly #pendingIds = new Set<string>();
   readonly #done = new Set<string>();
   readonly #staged = new Map<string, StagedItem>();
   #buffer: string[] = [];
@@ -81,6 +82,7 @@ export class Outbox {
         const queue = this.#queues.get(line.entry.notifier) ?? [];
         queue.push(line.entry);
         this.#queues.set(line.entry.notifier, queue);
+        this.#pendingIds.add(line.entry.id);
         return;
       }
       case 'done':
@@ -99,6 +101,7 @@ export class Outbox {
   }
 
   #remove(id: string): void {
+    if (!this.#pendingIds.delete(id)) return;
     const notifier = id.slice(0, id.indexOf('|'));
     const queue = this.#queues.get(notifier);
     const index = queue?.findIndex((e) => e.id === id) ?? -1;
@@ -112,9 +115,7 @@ export class Outbox {
 
   /** Known: pending, or delivered (or dropped) recently. */
   has(id: string): boolean {
-    if (this.#done.has(id)) return true;
-    const notifier = id.slice(0, id.indexOf('|'));
-    return this.#queues.get(notifier)?.some((e) => e.id === id) ?? false;
+    return this.#done.has(id) || this.#pendingIds.has(id);
   }
 
   /** Queues a delivery; false when that id is already pending or done. */

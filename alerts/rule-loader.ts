@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { AlertsConfig } from './config.ts';
 import { badRules } from './errors.ts';
+import { compileWhere } from './match.ts';
 import { type Rule, RulesFileSchema } from './rule-schema.ts';
 import type { LoadedRule } from './types.ts';
 import { loadZoneFile, selectZone, type ZoneFeature } from './zones.ts';
@@ -68,10 +69,11 @@ class ZoneCache {
   }
 }
 
-function withGeometry(rule: Rule, dir: string, zones: ZoneCache): LoadedRule {
-  if (rule.kind !== 'zone') return rule;
+function compile(rule: Rule, dir: string, zones: ZoneCache): LoadedRule {
+  const filter = compileWhere(rule.where);
+  if (rule.kind !== 'zone') return { ...rule, filter };
   const file = resolve(dir, rule.zone.file);
-  return { ...rule, geometry: selectZone(zones.get(file), rule.zone.features, file) };
+  return { ...rule, filter, geometry: selectZone(zones.get(file), rule.zone.features, file) };
 }
 
 export interface RuleSet {
@@ -100,7 +102,7 @@ export function loadRules(
     for (const rule of batch.rules) {
       if (seen.has(rule.id)) throw badRules(batch.source, `duplicate rule id "${rule.id}"`);
       seen.add(rule.id);
-      rules.push(withGeometry(scale(rule, config.timeScale), batch.dir, zones));
+      rules.push(compile(scale(rule, config.timeScale), batch.dir, zones));
     }
   }
   return { rules, sources: batches.map((b) => b.source) };

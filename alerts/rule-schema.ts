@@ -29,20 +29,12 @@ export type AttrFilter = z.infer<typeof AttrFilterSchema>;
 
 /**
  * `where: { medium: water, source: [vms, nmea], registry: { lengthM: { gte: 15 } } }`: tag keys match an
- * exact value or any of a list; `registry` filters on the entity's device in the registry.
+ * exact value or any of a list; `registry` filters on the entity's device in the registry. Kept as
+ * written (a parsed rule parses again to itself); the loader compiles it for the engine.
  */
 export const WhereSchema = z
   .object({ registry: z.record(z.string(), AttrFilterSchema).optional() })
-  .catchall(z.union([scalar, z.array(scalar).min(1)]))
-  .transform(({ registry, ...tags }) => ({
-    tags: Object.fromEntries(
-      Object.entries(tags).map(([key, value]) => [
-        key,
-        (Array.isArray(value) ? value : [value]).map((v) => String(v)),
-      ]),
-    ) as Record<string, string[]>,
-    registry: (registry ?? {}) as Record<string, AttrFilter>,
-  }));
+  .catchall(z.union([scalar, z.array(scalar).min(1)]));
 export type Where = z.output<typeof WhereSchema>;
 
 const id = z

@@ -4,7 +4,7 @@
  * each vessel's last position. The caller injects `query(influxql) → rows`; `rowsFromQueryResponse`
  * turns InfluxDB's /query JSON into those rows (columns plus the series' tags).
  */
-import { entityOf, entityTags } from './match.ts';
+import { compileWhere, entityOf, entityTags } from './match.ts';
 import type { SilenceRule } from './rule-schema.ts';
 
 export type Row = Record<string, unknown>;
@@ -59,7 +59,7 @@ export function silenceSeedQueries(rule: SilenceRule): string[] {
     buildLastQuery({
       measurement: rule.measurement,
       field,
-      tags: rule.where.tags,
+      tags: compileWhere(rule.where).tags,
       groupBy: rule.groupBy,
       horizonMs: seedHorizonMs(rule),
     }),

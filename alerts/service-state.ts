@@ -86,6 +86,8 @@ export function retiredTransition(meta: AlertMeta, nowMs: number): Transition {
     severity: meta.severity,
     message: 'Rule {rule} was removed or changed: the alert on {entity} ends',
     messageVi: 'Quy tắc {rule} đã bị gỡ hoặc thay đổi: cảnh báo về {entity} kết thúc',
+    resolvedMessage: 'Rule {rule} was removed or changed: the alert on {entity} ends',
+    resolvedMessageVi: 'Quy tắc {rule} đã bị gỡ hoặc thay đổi: cảnh báo về {entity} kết thúc',
   };
   return makeTransition(rule, {
     entity: meta.entity,

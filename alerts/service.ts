@@ -11,24 +11,26 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Point } from '../ingest/point.ts';
 import type { Registry } from '../ingest/registry.ts';
+import { type ActiveAlert, activeAlert, bySeverityThenAge } from './active.ts';
 import { AlertBook } from './alert-book.ts';
 import type { AlertsConfig } from './config.ts';
-import { describe, evaluatePoint, newRuleState, tickRule } from './engine.ts';
+import { describe } from './engine.ts';
 import { fleetEventTransitions } from './fleet-events.ts';
 import type { FleetState } from './fleet-state.ts';
-import { seedSilence } from './kinds/silence.ts';
-import { type EvalContext, matchesRegistry } from './match.ts';
+import type { EvalContext } from './match.ts';
 import { activeMute, type Mute, type MuteParse, parseMute } from './mutes.ts';
 import type { PublishFn } from './notifiers/types.ts';
 import { type TransitionPayload, transitionPayload } from './payload.ts';
 import { NotifyPipeline, notifiable } from './pipeline.ts';
 import { loadRules } from './rule-loader.ts';
-import type { Rule, Severity } from './rule-schema.ts';
-import { fleetSeedQuery, lastSeen, parseFleetSeed, type QueryFn, type Row } from './seed.ts';
+import { RuleRuntime } from './rule-runtime.ts';
+import type { Rule } from './rule-schema.ts';
+import type { QueryFn } from './seed.ts';
+import { type SeedReport, seedFromInflux } from './seeding.ts';
 import { openFleet, restoreState, retiredTransition, snapshotState } from './service-state.ts';
 import { type PersistedState, StateStore } from './state-store.ts';
 import { alertId } from './transition.ts';
-import type { LoadedRule, RuleState, Transition } from './types.ts';
+import type { LoadedRule, Transition } from './types.ts';
 
 export interface AlertServiceOptions {
   config: AlertsConfig;
@@ -49,40 +51,15 @@ export interface AlertServiceOptions {
   saveIntervalMs?: number;
 }
 
-export interface ActiveAlert {
-  /** Alert episode id: what `ack` takes. */
-  id: string;
-  rule: string;
-  department: string;
-  severity: Severity;
-  entity: string;
-  tags: Record<string, string>;
-  state: 'pending' | 'firing';
-  value: number | null;
-  message: string;
-  messageVi: string;
-  /** Id of the transition that put it in its current state. */
-  transitionId: string;
-  startedAtMs: number;
-  firingAtMs?: number;
-  ack?: { by: string; atMs: number };
-  muted: boolean;
-}
-
 export type ReloadResult = { ok: true; rules: number } | { ok: false; error: string };
 
-const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 const SAVE_SOON_MS = 200;
 const DECISION_SAMPLES = 1024;
 
 export class AlertService {
   readonly #o: AlertServiceOptions;
   #config: AlertsConfig;
-  #rules: LoadedRule[] = [];
-  #ruleById = new Map<string, LoadedRule>();
-  #sources: string[] = [];
-  #byMeasurement = new Map<string, LoadedRule[]>();
-  #states = new Map<string, RuleState>();
+  readonly #runtime = new RuleRuntime();
   readonly #book = new AlertBook();
   #configMutes: Mute[] = [];
   #apiMutes: Mute[] = [];
@@ -95,11 +72,7 @@ export class AlertService {
   #dirty = false;
   #lastSaveMs = 0;
   #lastTickMs: number | undefined;
-  #seed: { ok: boolean; error?: string; entities: number; vessels: number } = {
-    ok: true,
-    entities: 0,
-    vessels: 0,
-  };
+  #seed: SeedReport = { ok: true, entities: 0, vessels: 0 };
   readonly #decisionMs: number[] = [];
   #decisionNext = 0;
 
@@ -118,7 +91,7 @@ export class AlertService {
     const stateDir = resolve(baseDir, config.stateDir);
     mkdirSync(stateDir, { recursive: true });
     const set = loadRules(config, baseDir);
-    this.#setRules(set.rules, set.sources);
+    this.#runtime.set(set.rules, set.sources);
     this.#fleet = openFleet(config.fleet, baseDir, registry);
     this.#ctx = {
       device: (id) => registry.get(id),
@@ -132,20 +105,26 @@ export class AlertService {
     this.#pipeline = new NotifyPipeline({ ...this.#o, stateDir, config });
     this.#pipeline.open();
     const persisted = this.#store.load();
-    const retired = restoreState(persisted, this.#rules, this.#states, this.#book, this.#fleet);
-    this.#apiMutes = persisted?.mutes ?? [];
-    this.#handle(
-      retired.map((meta) => retiredTransition(meta, this.#o.now())),
-      this.#o.now(),
+    const retired = restoreState(
+      persisted,
+      this.#runtime.rules,
+      this.#runtime.states,
+      this.#book,
+      this.#fleet,
     );
-    await this.#seedFromInflux(this.#rules, true);
+    this.#apiMutes = persisted?.mutes ?? [];
+    this.#handle(retired.map((meta) => retiredTransition(meta, this.#o.now())));
+    await this.#seed_(this.#runtime.rules, true);
     this.tick();
     const tickMs = this.#o.tickMs ?? 1000;
     if (tickMs > 0) {
       this.#tickTimer = setInterval(() => this.tick(), tickMs);
       this.#tickTimer.unref();
     }
-    log.info({ rules: this.#rules.length, sources: this.#sources, stateDir }, 'alerts: started');
+    log.info(
+      { rules: this.#runtime.rules.length, sources: this.#runtime.sources, stateDir },
+      'alerts: started',
+    );
   }
 
   /** Persists the state; open groups are sent, deliveries in flight are awaited (bounded). */
@@ -155,20 +134,6 @@ export class AlertService {
     this.#tickTimer = undefined;
     await this.#pipeline?.close();
     await this.#save();
-  }
-
-  #setRules(rules: LoadedRule[], sources: string[]): void {
-    this.#rules = rules;
-    this.#ruleById = new Map(rules.map((r) => [r.id, r]));
-    this.#sources = sources;
-    this.#byMeasurement = new Map();
-    for (const rule of rules) {
-      if (!rule.enabled) continue;
-      const list = this.#byMeasurement.get(rule.measurement) ?? [];
-      list.push(rule);
-      this.#byMeasurement.set(rule.measurement, list);
-      if (!this.#states.has(rule.id)) this.#states.set(rule.id, newRuleState());
-    }
   }
 
   /** Hot path: evaluates each point against the rules of its measurement, synchronously. */
@@ -182,15 +147,10 @@ export class AlertService {
           if (this.#config.fleet.events)
             out.push(...fleetEventTransitions(event, this.#config.fleet.department));
       }
-      const rules = this.#byMeasurement.get(point.measurement);
-      if (!rules) continue;
-      for (const rule of rules) {
-        const state = this.#states.get(rule.id) as RuleState;
-        out.push(...evaluatePoint(rule, state, point, receivedAtMs, this.#ctx).transitions);
-      }
+      this.#runtime.evaluate(point, receivedAtMs, this.#ctx, out);
     }
     this.#dirty = true;
-    if (out.length) this.#handle(out, receivedAtMs);
+    if (out.length) this.#handle(out);
     this.#decisionMs[this.#decisionNext] = performance.now() - started;
     this.#decisionNext = (this.#decisionNext + 1) % DECISION_SAMPLES;
   }
@@ -200,12 +160,8 @@ export class AlertService {
     if (!this.#pipeline) return;
     const now = this.#o.now();
     this.#lastTickMs = now;
-    const out: Transition[] = [];
-    for (const rule of this.#rules) {
-      const state = this.#states.get(rule.id);
-      if (state) out.push(...tickRule(rule, state, now, this.#ctx).transitions);
-    }
-    if (out.length) this.#handle(out, now);
+    const out = this.#runtime.tick(now, this.#ctx);
+    if (out.length) this.#handle(out);
     this.#repeats(now);
     this.#pipeline.tick(now);
     const saveEvery = this.#o.saveIntervalMs ?? 10_000;
@@ -216,8 +172,10 @@ export class AlertService {
     return [...this.#configMutes, ...this.#apiMutes];
   }
 
-  #handle(transitions: readonly Transition[], nowMs: number): void {
+  /** Transitions (timed by the engine) leave on the service's own clock: grouping and retries use it. */
+  #handle(transitions: readonly Transition[]): void {
     const pipeline = this.#pipeline as NotifyPipeline;
+    const nowMs = this.#o.now();
     const recorded = transitions.map((t) => {
       const id = alertId(t.rule, t.entity, t.startedAtMs);
       const muted = activeMute(this.#mutes(), t, nowMs) !== undefined;
@@ -233,8 +191,8 @@ export class AlertService {
     const pipeline = this.#pipeline as NotifyPipeline;
     for (const [id, meta] of this.#book.entries()) {
       if (!meta.firingTransitionId || meta.ack) continue;
-      const rule = this.#ruleById.get(meta.rule);
-      const es = this.#states.get(meta.rule)?.entities.get(meta.entity);
+      const rule = this.#runtime.get(meta.rule);
+      const es = this.#runtime.states.get(meta.rule)?.entities.get(meta.entity);
       if (!rule || es?.status !== 'firing') continue;
       const every = rule.repeat ?? this.#config.repeatIntervalMs;
       const since = meta.lastNotifiedMs ?? es.firingAtMs ?? meta.startedAtMs;
@@ -252,85 +210,51 @@ export class AlertService {
     }
   }
 
-  async #seedFromInflux(rules: readonly LoadedRule[], withFleet: boolean): Promise<void> {
-    const raw = this.#o.query;
-    if (!raw) return;
-    const now = this.#o.now();
-    // Rules sharing a measurement and filter (6 h and 10 d silence) share their seed queries.
-    const asked = new Map<string, Promise<Row[]>>();
-    const query: QueryFn = (influxql) => {
-      let rows = asked.get(influxql);
-      if (!rows) {
-        rows = raw(influxql);
-        asked.set(influxql, rows);
-      }
-      return rows;
-    };
-    try {
-      if (withFleet && this.#fleet) {
-        const positions = parseFleetSeed(await query(fleetSeedQuery()));
-        for (const p of positions) this.#fleet.seed(p.vessel, p.lat, p.lon, p.ms);
-        this.#seed.vessels = positions.length;
-      }
-      const out: Transition[] = [];
-      for (const rule of rules) {
-        if (rule.kind !== 'silence' || !rule.enabled) continue;
-        const state = this.#states.get(rule.id) as RuleState;
-        for (const [entity, seen] of await lastSeen(rule, query)) {
-          if (!matchesRegistry(rule.where, rule.groupBy, seen.tags, this.#ctx)) continue;
-          const result = seedSilence(rule, state.entities.get(entity), entity, seen.tags, seen.ms, now);
-          if (result.entity) state.entities.set(entity, result.entity);
-          out.push(...result.transitions);
-          this.#seed.entities++;
-        }
-      }
-      if (out.length) this.#handle(out, now);
-      this.#seed.ok = true;
-      delete this.#seed.error;
-    } catch (err) {
-      this.#seed.ok = false;
-      this.#seed.error = (err as Error).message;
-      this.#log.warn(
-        { err },
-        'alerts: could not seed last-seen times from InfluxDB; silence counts from now',
-      );
-    }
+  async #seed_(rules: readonly LoadedRule[], withFleet: boolean): Promise<void> {
+    if (!this.#o.query) return;
+    const { report, transitions } = await seedFromInflux({
+      query: this.#o.query,
+      rules,
+      states: this.#runtime.states,
+      ...(withFleet && this.#fleet ? { fleet: this.#fleet } : {}),
+      ctx: this.#ctx,
+      nowMs: this.#o.now(),
+    });
+    this.#seed = report;
+    if (!report.ok)
+      this.#log.warn({ err: report.error }, 'alerts: could not seed from InfluxDB; silence counts from now');
+    if (transitions.length) this.#handle(transitions);
   }
 
   /** Re-reads the rules (from `config` when given, e.g. a re-read config file); an invalid set keeps the old one. */
-  async reloadRules(config?: AlertsConfig): Promise<ReloadResult> {
-    const next = config ?? this.#config;
+  async reloadRules(config?: Pick<AlertsConfig, 'rules' | 'rulesFile' | 'timeScale'>): Promise<ReloadResult> {
+    const source = config ?? this.#config;
     let set: ReturnType<typeof loadRules>;
     try {
-      set = loadRules(next, this.#o.baseDir);
+      set = loadRules(source, this.#o.baseDir);
     } catch (err) {
       this.#log.error({ err }, 'alerts: invalid rules; the previous rules stay in force');
       return { ok: false, error: (err as Error).message };
     }
     const now = this.#o.now();
-    const byId = new Map(set.rules.map((r) => [r.id, r]));
+    const next = new Map(set.rules.map((r) => [r.id, r]));
     const retired: Transition[] = [];
     for (const [id, meta] of [...this.#book.entries()]) {
-      const rule = byId.get(meta.rule);
-      const old = this.#ruleById.get(meta.rule);
-      if (rule?.enabled && rule.kind === old?.kind) continue;
+      if (this.#runtime.survives(meta.rule, next)) continue;
       retired.push(retiredTransition(meta, now));
       this.#book.delete(id);
     }
-    for (const old of this.#rules) {
-      const rule = byId.get(old.id);
-      if (!rule?.enabled || rule.kind !== old.kind) this.#states.delete(old.id);
-    }
-    const added = set.rules.filter((r) => !this.#states.has(r.id));
+    this.#runtime.dropGone(next);
+    const added = set.rules.filter((r) => !this.#runtime.states.has(r.id));
     this.#config = {
       ...this.#config,
-      rules: next.rules,
-      rulesFile: next.rulesFile,
-      timeScale: next.timeScale,
+      rules: source.rules,
+      rulesFile: source.rulesFile,
+      timeScale: source.timeScale,
     };
-    this.#setRules(set.rules, set.sources);
-    if (retired.length) this.#handle(retired, now);
-    await this.#seedFromInflux(added, false);
+    this.#runtime.set(set.rules, set.sources);
+    if (retired.length) this.#handle(retired);
+    await this.#seed_(added, false);
     this.#log.info({ rules: set.rules.length, retired: retired.length }, 'alerts: rules reloaded');
     return { ok: true, rules: set.rules.length };
   }
@@ -338,37 +262,14 @@ export class AlertService {
   listActive(filter: { department?: string } = {}): ActiveAlert[] {
     const now = this.#o.now();
     const out: ActiveAlert[] = [];
-    for (const rule of this.#rules) {
-      if (!rule.enabled || (filter.department !== undefined && rule.department !== filter.department))
-        continue;
-      for (const [entity, es] of this.#states.get(rule.id)?.entities ?? []) {
-        if (es.status === 'inactive') continue;
-        const t = describe(rule, entity, es, es.status, now);
-        const id = alertId(rule.id, entity, t.startedAtMs);
-        const meta = this.#book.get(id);
-        const alert: ActiveAlert = {
-          id,
-          rule: rule.id,
-          department: rule.department,
-          severity: rule.severity,
-          entity,
-          tags: es.tags,
-          state: es.status,
-          value: t.value,
-          message: t.message,
-          messageVi: t.messageVi,
-          transitionId: t.transitionId,
-          startedAtMs: t.startedAtMs,
-          muted: activeMute(this.#mutes(), t, now) !== undefined,
-        };
-        if (es.firingAtMs !== undefined) alert.firingAtMs = es.firingAtMs;
-        if (meta?.ack) alert.ack = meta.ack;
-        out.push(alert);
-      }
+    for (const { rule, entity, es } of this.#runtime.active(filter.department)) {
+      const t = describe(rule, entity, es, es.status === 'firing' ? 'firing' : 'pending', now);
+      const id = alertId(rule.id, entity, t.startedAtMs);
+      const ack = this.#book.get(id)?.ack;
+      const muted = activeMute(this.#mutes(), t, now) !== undefined;
+      out.push(activeAlert(id, t, es, muted, ack));
     }
-    return out.sort(
-      (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.startedAtMs - b.startedAtMs,
-    );
+    return out.sort(bySeverityThenAge);
   }
 
   /** Transitions with fromMs ≤ time < toMs (the same JSON as on MQTT), oldest first. */
@@ -385,7 +286,7 @@ export class AlertService {
 
   /** The rules in force (durations in ms, after `timeScale`). */
   rules(): Rule[] {
-    return this.#rules.map(({ geometry: _geometry, ...rule }) => rule as Rule);
+    return this.#runtime.rules.map(({ geometry: _geometry, filter: _filter, ...rule }) => rule as Rule);
   }
 
   addMute(input: unknown): MuteParse {
@@ -420,7 +321,7 @@ export class AlertService {
     const byNotifier: Record<string, { sent: number; failed: number; pending: number }> = {};
     for (const [key, s] of Object.entries(this.#pipeline?.stats() ?? {}))
       byNotifier[key] = { sent: s.sent, failed: s.failed, pending: s.pending };
-    const counts = this.#counts();
+    const counts = this.#runtime.counts();
     const samples = this.#decisionMs.slice().sort((a, b) => a - b);
     const p99 = samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] ?? 0;
     return { notifierFailures: this.#pipeline?.failures ?? 0, byNotifier, ...counts, decisionMsP99: p99 };
@@ -433,9 +334,9 @@ export class AlertService {
       .map(([key]) => key);
     return {
       ok: this.#pipeline !== undefined && failing.length === 0,
-      rules: this.#rules.length,
-      sources: this.#sources,
-      ...this.#counts(),
+      rules: this.#runtime.rules.length,
+      sources: this.#runtime.sources,
+      ...this.#runtime.counts(),
       outboxPending: this.#pipeline?.pending() ?? 0,
       failingNotifiers: failing,
       notifiers,
@@ -449,18 +350,6 @@ export class AlertService {
   fleet(): FleetState {
     if (!this.#fleet) throw new Error('AlertService.fleet() before start()');
     return this.#fleet;
-  }
-
-  #counts(): { firing: number; pending: number } {
-    let firing = 0;
-    let pending = 0;
-    for (const state of this.#states.values()) {
-      for (const es of state.entities.values()) {
-        if (es.status === 'firing') firing++;
-        else if (es.status === 'pending') pending++;
-      }
-    }
-    return { firing, pending };
   }
 
   #scheduleSave(delayMs: number): void {
@@ -482,8 +371,8 @@ export class AlertService {
     this.#apiMutes = this.#apiMutes.filter((m) => m.toMs > now - 86_400_000);
     const state: PersistedState = snapshotState(
       now,
-      this.#rules,
-      this.#states,
+      this.#runtime.rules,
+      this.#runtime.states,
       this.#book,
       this.#apiMutes,
       this.#fleet,

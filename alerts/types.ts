@@ -1,9 +1,13 @@
 /** The alert engine's values: per-entity state, transitions, and a rule as the engine receives it. */
 import type { Geometry } from './geo.ts';
+import type { Filter } from './match.ts';
 import type { Rule, Severity } from './rule-schema.ts';
 
-/** A rule after loading: durations scaled (`timeScale`), a zone rule's GeoJSON read into `geometry`. */
-export type LoadedRule = Rule & { readonly geometry?: Geometry };
+/**
+ * A rule after loading: durations scaled (`timeScale`), `where` compiled into `filter`, a zone rule's
+ * GeoJSON read into `geometry`.
+ */
+export type LoadedRule = Rule & { readonly filter: Filter; readonly geometry?: Geometry };
 
 /** Where one rule+entity stands. `resolved` is a transition back to inactive, not a state. */
 export type AlertStatus = 'inactive' | 'pending' | 'firing';

@@ -1,20 +1,24 @@
 /**
- * The embedded aedes broker: TCP and WebSocket listeners, per-device authentication, the topic ACL, and
- * the hand-off of every accepted PUBLISH to the hub's data path before its PUBACK leaves.
+ * The embedded aedes broker: per-device authentication (secret or client certificate), the topic ACL,
+ * the limits (publish rate, subscriptions; connections and packet size before aedes reads), and the
+ * hand-off of every accepted PUBLISH to the hub's data path before its PUBACK leaves. The listeners
+ * (TCP, TLS, WebSocket, secure WebSocket) are in listeners.ts.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { Logger } from 'pino';
-import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { z } from 'zod';
 import type { BrokerConfigSchema } from '../config/schema.ts';
 import type { HubMetrics } from '../hub/metrics.ts';
 import type { Device, Registry } from '../ingest/registry.ts';
 import { mayPublish, maySubscribe } from './acl.ts';
-import { authenticateDevice } from './auth.ts';
+import { authenticateCertificate, authenticateDevice } from './auth.ts';
+import { BrokerMetrics, errorKind } from './broker-metrics.ts';
+import { ConnectionGate, PublishRateLimiter, SubscriptionLimiter } from './limits.ts';
+import { startListeners } from './listeners.ts';
 import { OrderedAcks } from './ordered-acks.ts';
 import { guardPacketSize } from './packet-guard.ts';
+import { attachedIdentity } from './tls.ts';
 
 export type BrokerConfig = z.infer<typeof BrokerConfigSchema>;
 export type Done = (err?: Error | null) => void;
@@ -36,12 +40,17 @@ export interface BrokerHooks {
   onOversize(client: ClientInfo, declaredBytes: number): void;
   /** A publish refused by the ACL (acknowledged and dropped). */
   onDenied?(client: ClientInfo, topic: string): void;
+  /** A publish over `broker.maxPublishPerSecond` (acknowledged and dropped): dead-letter it. */
+  onRateLimited?(client: ClientInfo, packet: PublishPacket): void;
 }
 
 export interface RunningBroker {
   aedes: Aedes;
   mqttPort: number;
   wsPort: number | null;
+  /** MQTT over TLS, when `broker.tls` is set. */
+  tlsPort: number | null;
+  wssPort: number | null;
   publish(topic: string, payload: string | Buffer, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
   clientCount(): number;
   /** Stops accepting connections (the first step of a graceful shutdown). */
@@ -73,9 +82,23 @@ export async function startBroker(opts: {
   log: Logger;
   metrics: HubMetrics;
   hooks: BrokerHooks;
+  /** Relative TLS file paths resolve against this folder (the config file's). */
+  baseDir?: string;
+  now?: () => number;
 }): Promise<RunningBroker> {
   const { config, registry, log, metrics, hooks } = opts;
+  const now = opts.now ?? Date.now;
   const deniedLogged = new Set<string>();
+  /** Denials and limits are logged once per client and topic (or limit), not per message. */
+  const logOnce = (key: string, emit: () => void) => {
+    if (deniedLogged.has(key) || deniedLogged.size >= 10_000) return;
+    deniedLogged.add(key);
+    emit();
+  };
+  const brokerMetrics = new BrokerMetrics(metrics.registry);
+  const rate = new PublishRateLimiter(config.maxPublishPerSecond, config.publishBurst);
+  const subscriptions = new SubscriptionLimiter(config.maxSubscriptionsPerClient);
+  const gate = new ConnectionGate(config.maxConnections);
 
   const aedes = await Aedes.createBroker({
     id: config.instance,
@@ -88,8 +111,13 @@ export async function startBroker(opts: {
   });
 
   aedes.authenticate = (client, username, password, callback) => {
-    const result = authenticateDevice(registry, config.allowAnonymous, username, password);
+    const peer = attachedIdentity(client.conn);
+    const result = peer.presented
+      ? authenticateCertificate(registry, peer, username)
+      : authenticateDevice(registry, config.allowAnonymous, username, password);
     if (!result.ok) {
+      if (peer.presented)
+        log.warn({ cn: peer.cn, error: peer.error, reason: result.reason }, 'client certificate refused');
       metrics.authFailures.inc({ reason: result.reason });
       const err = new Error(`authentication refused: ${result.reason}`) as AuthenticateError;
       // CONNACK return code 4: bad user name or password; 5: not authorized [MQTT-3.2.2.3]
@@ -115,22 +143,26 @@ export async function startBroker(opts: {
     const done = acks.reserve(callback);
     if (!mayPublish(info.device, packet.topic)) {
       metrics.denied.inc({ action: 'publish' });
-      const key = `${info.name}\u0000${packet.topic}`;
-      if (!deniedLogged.has(key) && deniedLogged.size < 10_000) {
-        deniedLogged.add(key);
+      logOnce(`${info.name}\u0000${packet.topic}`, () =>
         log.warn(
           { client: info.name, topic: packet.topic },
           'publish denied by ACL (acknowledged and dropped)',
-        );
-      }
+        ),
+      );
       hooks.onDenied?.(info, packet.topic);
-      // Acknowledge and drop, as Mosquitto does: an error here would close the connection and a QoS 1
-      // device would resend forever.
-      packet.topic = DROP_TOPIC;
-      packet.retain = false;
-      packet.payload = Buffer.alloc(0);
-      done(null);
-      return;
+      return drop(packet, done);
+    }
+    const decision = rate.check(client, now());
+    if (decision !== 'ok') {
+      brokerMetrics.rateLimited.inc({ recorded: decision === 'limited' ? 'yes' : 'no' });
+      logOnce(`${info.name}\u0000rate`, () =>
+        log.warn(
+          { client: info.name, maxPublishPerSecond: config.maxPublishPerSecond },
+          'client over its publish rate: excess dead-lettered and dropped',
+        ),
+      );
+      if (decision === 'limited') hooks.onRateLimited?.(info, { ...packet });
+      return drop(packet, done);
     }
     hooks.onPublish(info, packet, done);
   };
@@ -143,13 +175,29 @@ export async function startBroker(opts: {
       callback(null, null); // SUBACK 0x80 for this filter [MQTT-3.9.3]
       return;
     }
+    if (!subscriptions.tryAdd(client, sub.topic)) {
+      brokerMetrics.subscriptionsRefused.inc();
+      logOnce(`${info.name}\u0000subs`, () =>
+        log.warn(
+          { client: info.name, max: config.maxSubscriptionsPerClient },
+          'subscription refused: client holds broker.maxSubscriptionsPerClient',
+        ),
+      );
+      callback(null, null);
+      return;
+    }
     callback(null, sub);
   };
 
+  aedes.on('unsubscribe', (filters, client) => subscriptions.remove(client, filters));
   aedes.on('client', () => metrics.clients.set(aedes.connectedClients));
   aedes.on('clientDisconnect', () => metrics.clients.set(aedes.connectedClients));
-  aedes.on('connectionError', (client, err) => log.debug({ err, client: client?.id }, 'connection error'));
-  aedes.on('clientError', (client, err) => log.debug({ err, client: client?.id }, 'client error'));
+  const onConnError = (client: Client | undefined, err: Error) => {
+    brokerMetrics.protocolErrors.inc({ kind: errorKind(err) });
+    log.debug({ err, client: client?.id }, 'connection closed on error');
+  };
+  aedes.on('connectionError', onConnError);
+  aedes.on('clientError', onConnError);
 
   const handleSocket = (socket: Socket) => {
     socket.setNoDelay(true); // Nagle would add ~40 ms to every QoS 1 round trip
@@ -170,38 +218,22 @@ export async function startBroker(opts: {
     aedes.handle(socket);
   };
 
-  const tcp: Server = createServer(handleSocket);
-  const mqttPort = await listen(tcp, config.port, config.host);
-  log.info({ service: 'mqtt', host: config.host, port: mqttPort }, 'listening');
-
-  let wsServer: WebSocketServer | null = null;
-  let httpServer: HttpServer | null = null;
-  let wsPort: number | null = null;
-  if (config.wsPort >= 0) {
-    httpServer = createHttpServer();
-    wsServer = new WebSocketServer({ server: httpServer, maxPayload: config.maxPacketBytes });
-    wsServer.on('connection', (ws, req) => {
-      const stream = createWebSocketStream(ws);
-      (stream as unknown as { remoteAddress?: string }).remoteAddress = req.socket.remoteAddress;
-      req.socket.setNoDelay(true);
-      aedes.handle(stream);
-    });
-    wsPort = await listen(httpServer, config.wsPort, config.host);
-    log.info({ service: 'mqtt-ws', host: config.host, port: wsPort }, 'listening');
-  }
-
-  const stopListening = async () => {
-    await Promise.all([
-      closeServer(tcp),
-      wsServer ? new Promise<void>((r) => wsServer?.close(() => r())) : Promise.resolve(),
-      httpServer ? closeServer(httpServer) : Promise.resolve(),
-    ]);
-  };
+  const listeners = await startListeners({
+    config,
+    baseDir: opts.baseDir ?? process.cwd(),
+    log,
+    gate,
+    refused: (reason) => brokerMetrics.connectionsRefused.inc({ reason }),
+    handleSocket,
+    handleStream: (stream) => aedes.handle(stream),
+  });
 
   return {
     aedes,
-    mqttPort,
-    wsPort,
+    mqttPort: listeners.mqttPort,
+    wsPort: listeners.wsPort,
+    tlsPort: listeners.tlsPort,
+    wssPort: listeners.wssPort,
     publish: (topic, payload, o = {}) =>
       new Promise((resolve, reject) => {
         aedes.publish(
@@ -217,30 +249,23 @@ export async function startBroker(opts: {
         );
       }),
     clientCount: () => aedes.connectedClients,
-    stopListening,
+    stopListening: listeners.stopListening,
     close: async () => {
-      tcp.close();
-      for (const socket of wsServer?.clients ?? []) socket.terminate();
+      const stopped = listeners.stopListening().catch(() => {});
+      listeners.terminateWebSockets();
       await new Promise<void>((r) => aedes.close(() => r()));
-      await stopListening().catch(() => {});
+      await stopped;
     },
   };
 }
 
-function listen(server: Server | HttpServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: Server | HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    if ('closeAllConnections' in server) server.closeAllConnections();
-  });
+/**
+ * Acknowledge and drop, as Mosquitto does: an error from authorizePublish would close the connection
+ * and a QoS 1 device would resend for ever. The rewritten topic reaches no subscriber.
+ */
+function drop(packet: PublishPacket, done: Done): void {
+  packet.topic = DROP_TOPIC;
+  packet.retain = false;
+  packet.payload = Buffer.alloc(0);
+  done(null);
 }

@@ -6,9 +6,9 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ModbusConfigSchema } from '../adapters/modbus/config.ts';
 import { StationsConfigSchema } from '../adapters/stations/config.ts';
+import { AlertsConfigSchema } from '../alerts/config.ts';
 import { TlsConfigSchema } from '../broker/tls.ts';
 import { HttpTokenSchema } from '../hub/http-auth.ts';
-import { AlertsConfigSchema } from '../alerts/config.ts';
 import { DeviceSchema } from '../ingest/registry.ts';
 
 const port = z.number().int().min(0).max(65_535);

@@ -13,7 +13,9 @@ const USAGE = `usage: hub <command>
   sim <fleet|stations|cameras|load|replay> [options]
   dashboards <build|push> [options]
   bench [--json]
-  devices <add|rotate|remove|list|import> [options]`;
+  devices <add|rotate|remove|list|import> [options]
+  archive verify [--dir DIR | --config hub.yaml]   check the evidence archive's hash chain
+  token [--name N] [--scopes read,ack]             a new HTTP API operator token and its config entry`;
 
 async function startCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
@@ -44,7 +46,15 @@ export async function main(argv: string[]): Promise<void> {
       case 'start':
         return await startCommand(rest);
       case 'devices':
-        return await devicesCommand(rest);
+        await devicesCommand(rest);
+        return (await import('./cli-audit.ts')).recordDevicesAudit(rest);
+      case 'archive': {
+        const { archiveCommand } = await import('./cli-archive.ts');
+        process.exitCode = await archiveCommand(rest);
+        return;
+      }
+      case 'token':
+        return (await import('./cli-token.ts')).tokenCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HealthReport } from './health.ts';
+import { type HttpSecurityOptions, installHttpSecurity } from './http-security.ts';
 import type { LatestState } from './latest.ts';
 import type { HubMetrics } from './metrics.ts';
 
@@ -13,6 +14,8 @@ export interface HttpDeps {
   metrics: HubMetrics;
   health(): HealthReport;
   latest: LatestState;
+  /** Operator tokens, rate limit, security headers (hub/http-security.ts); the hub always sets them. */
+  security?: HttpSecurityOptions;
   /** Extra routes registered by other modules. */
   routes?: Array<(app: FastifyInstance) => void>;
 }
@@ -25,6 +28,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
       { level: deps.log.level === 'debug' ? 'debug' : 'warn' },
     ) as FastifyBaseLogger,
   }) as unknown as FastifyInstance;
+  if (deps.security) installHttpSecurity(app, deps.security);
 
   app.get('/health/live', async () => ({ status: 'ok' }));
 

@@ -11,6 +11,7 @@ import { type RunningBroker, startBroker } from '../broker/broker.ts';
 import { routeTopic } from '../broker/topics.ts';
 import { resolveFrom } from '../config/load.ts';
 import type { HubConfig } from '../config/schema.ts';
+import { archivingIngest } from '../ingest/archive.ts';
 import { DurableWriter } from '../ingest/durable.ts';
 import { startInfluxd } from '../ingest/influxd-process.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
@@ -24,6 +25,7 @@ import { buildHttpApp } from './http.ts';
 import { LatestState } from './latest.ts';
 import { createLogger } from './log.ts';
 import { HubMetrics } from './metrics.ts';
+import { openSafeguards, type Safeguards } from './safeguards.ts';
 import { hubPoint, STATUS_INTERVAL_MS, statusMessage } from './status.ts';
 
 export interface HubOptions {
@@ -44,6 +46,8 @@ export interface Hub {
   pipeline: IngestPipeline;
   broker: RunningBroker;
   durable: DurableWriter;
+  /** Audit log, evidence archive, HTTP guards. */
+  safeguards: Safeguards;
   latest: LatestState;
   app: FastifyInstance;
   mqttPort: number;
@@ -92,7 +96,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       spool: { ...config.spool, dir: resolveFrom(baseDir, config.spool.dir) },
       influx: { ...config.influx, url: influxUrl },
       log: log.child({ module: 'writer' }),
-      ...(opts.writerRecordFile ? { recordFile: opts.writerRecordFile } : {}),
+      ...(opts.writerRecordFile || config.spool.recordFile
+        ? { recordFile: opts.writerRecordFile ?? resolveFrom(baseDir, config.spool.recordFile as string) }
+        : {}),
       hooks: {
         written: (lines, ms) => metrics.recordWrite(lines, ms),
         writeError: (kind) => metrics.recordWriteError(kind),
@@ -116,6 +122,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       },
     });
     cleanups.push(() => durable.close());
+    const safeguards = await openSafeguards({ config, baseDir, log, metrics, influxUrl, now });
+    cleanups.push(() => safeguards.close());
 
     const adapterCtx = {
       log: log.child({ module: 'adapters' }),
@@ -146,6 +154,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       onAccepted: (points) => latest.update(points),
     });
     pipelineRef = pipeline;
+    // Vessel messages are archived as evidence beside their ingest; the PUBACK waits for both.
+    const ingest = archivingIngest(safeguards.archive, pipeline.ingest.bind(pipeline));
 
     // Backpressure: while the spool is at its cap, QoS 1 publishes wait (no PUBACK; the device keeps
     // its message) and QoS 0 messages are refused and counted.
@@ -160,6 +170,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       registry,
       log: log.child({ module: 'broker' }),
       metrics,
+      baseDir,
+      now,
       hooks: {
         onPublish: (client, packet, done) => {
           const route = routeTopic(packet.topic);
@@ -171,7 +183,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
             client: client.name,
             receivedAtMs: now(),
           };
-          const run = () => pipeline.ingest(route.source, message, done);
+          const run = () => ingest(route.source, message, done);
           if (!durable.isFull()) return run();
           if (packet.qos === 0) {
             metrics.refusedQos0.inc();
@@ -179,6 +191,17 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
           }
           waiting.push(run);
         },
+        onRateLimited: (client, packet) =>
+          pipeline.deadLetter(
+            {
+              topic: packet.topic,
+              client: client.name,
+              reason: 'rate_limited',
+              error: `over broker.maxPublishPerSecond (${config.broker.maxPublishPerSecond}/s): acknowledged, not ingested`,
+              payload: packet.payload as Buffer,
+            },
+            now(),
+          ),
         onOversize: (client, bytes) => {
           log.warn(
             { client: client.name, bytes, max: config.broker.maxPacketBytes },
@@ -262,7 +285,14 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     };
     const health = () => buildHealth(config.broker.instance, startedAtMs, now(), healthSource);
 
-    const app = buildHttpApp({ log, metrics, health, latest });
+    const app = buildHttpApp({
+      log,
+      metrics,
+      health,
+      latest,
+      security: safeguards.httpSecurity,
+      routes: safeguards.routes,
+    });
     await app.listen({ port: config.http.port, host: config.http.host });
     const httpPort = (app.server.address() as { port: number }).port;
     log.info({ service: 'http', host: config.http.host, port: httpPort }, 'listening');
@@ -311,6 +341,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       pipeline,
       broker: runningBroker,
       durable,
+      safeguards,
       latest,
       app,
       mqttPort: runningBroker.mqttPort,

@@ -12,6 +12,7 @@ import {
   SimulatorUsageError,
   writeOut,
 } from '../common/cli.ts';
+import { lastLocalHourMs } from '../common/daily.ts';
 import { definedOnly } from '../common/objects.ts';
 import { readSecretsFile } from '../common/secrets.ts';
 import { CAMERAS, cameraById } from './catalogue.ts';
@@ -26,6 +27,7 @@ export const CAMERAS_USAGE = `hub sim cameras [options]
     .join(', ')})
   --nvr <id>                 the NVR's client id / username (default ${DEFAULT_NVR_ID})
   --speedup <k>              simulated time runs k times faster (rush hours, dwell times); times stay real (default 1)
+  --start-hour <h>           start the simulated day at h:00 local (UTC+7), e.g. 7 for the morning rush
   --congestion               a congestion episode: ~10 cars/min on one camera (> 30 in 5 min)
   --congestion-camera <id>   (default: the first camera)
   --congestion-after <dur>   simulated delay before it starts (default 5m)
@@ -47,6 +49,7 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       frigate: { type: 'string' },
       nvr: { type: 'string' },
       speedup: { type: 'string' },
+      'start-hour': { type: 'string' },
       congestion: { type: 'boolean', default: false },
       'congestion-camera': { type: 'string' },
       'congestion-after': { type: 'string' },
@@ -80,6 +83,7 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       cameras,
       nvrId: v.nvr,
       speedup: parseNumber(v.speedup, 'speedup', 0.001),
+      simStartMs: startHour(v['start-hour']),
       password: v.password,
       secrets: v.secrets ? readSecretsFile(v.secrets) : undefined,
       congestion: v.congestion
@@ -104,4 +108,12 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       `${s.activeObjects} in view, ${s.errors} errors${s.congestionActive ? ', CONGESTION' : ''}`,
   );
   opts.log.info(final, 'camera simulator stopped');
+}
+
+/** `--start-hour 7`: the simulated day starts at the last 07:00 local (UTC+7), e.g. to show the rush. */
+function startHour(text: string | undefined): number | undefined {
+  const hour = parseNumber(text, 'start-hour');
+  if (hour === undefined) return undefined;
+  if (hour >= 24) throw new SimulatorUsageError('--start-hour is an hour of the day, 0–23.99');
+  return lastLocalHourMs(hour, Date.now());
 }

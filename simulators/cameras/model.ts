@@ -64,11 +64,13 @@ const BOX_PX: Record<Label, readonly [number, number]> = {
   bus: [420, 300],
   truck: [380, 280],
 };
-const MAX_RUSH_FACTOR = 3.5;
+/** Rush hours double the traffic on top of the day's level (1 + RUSH_EXTRA at the peak). */
+const RUSH_EXTRA = 2;
+const MAX_RUSH_FACTOR = 1 + RUSH_EXTRA;
 
 export function arrivalRatePerMin(camera: CameraDef, timeMs: number): number {
   const h = localHour(timeMs);
-  return camera.baseRatePerMin * dayActivity(h) * (1 + 2.5 * rushHour(h));
+  return camera.baseRatePerMin * dayActivity(h) * (1 + RUSH_EXTRA * rushHour(h));
 }
 
 export class CameraModel {

@@ -39,6 +39,8 @@ export interface CamerasOptions {
   password?: string;
   seed?: number | string;
   speedup?: number;
+  /** Where simulated time starts (default: now), e.g. `lastLocalHourMs(7, Date.now())` for the rush. */
+  simStartMs?: number;
   congestion?: boolean | CongestionOptions;
   qos?: 0 | 1;
   /** Real time between two model steps, ms (default 100). */
@@ -77,7 +79,7 @@ function viaFrigate(c: CameraDef, mode: CamerasOptions['frigate']): boolean {
 
 export async function startCameras(opts: CamerasOptions = {}): Promise<CamerasHandle> {
   const now = opts.now ?? Date.now;
-  const clock = new SimClock(now, opts.speedup ?? 1);
+  const clock = new SimClock(now, opts.speedup ?? 1, opts.simStartMs);
   const defs = opts.cameras ? opts.cameras.map(cameraById) : [...CAMERAS];
   const nvrId = opts.nvrId ?? DEFAULT_NVR_ID;
   const frigateCams = defs.filter((c) => viaFrigate(c, opts.frigate));

@@ -25,7 +25,6 @@ export class SimulatorUsageError extends Error {
 /** Flags every MQTT simulator takes (node:util parseArgs format). */
 export const MQTT_FLAGS = {
   url: { type: 'string', default: DEFAULT_MQTT_URL },
-  username: { type: 'string' },
   password: { type: 'string' },
   seed: { type: 'string', default: '1' },
   duration: { type: 'string' },

@@ -24,3 +24,11 @@ export function rushHour(hour: number): number {
 export function dayActivity(hour: number): number {
   return 0.1 + 0.9 * Math.max(bump(hour, 12.5, 4.5), 0);
 }
+
+/** The most recent moment (at or before `nowMs`) when the local clock read `hour`:00. */
+export function lastLocalHourMs(hour: number, nowMs: number): number {
+  const dayStart =
+    Math.floor((nowMs + LOCAL_OFFSET_H * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS - LOCAL_OFFSET_H * HOUR_MS;
+  const t = dayStart + hour * HOUR_MS;
+  return t <= nowMs ? t : t - 24 * HOUR_MS;
+}

@@ -21,12 +21,16 @@ export interface SimulatorHandle<S extends SimulatorStats = SimulatorStats> {
  */
 export class SimClock {
   readonly #startReal: number;
+  readonly #startSim: number;
+  /** `simStartMs`: where simulated time starts (default: now), e.g. 07:00 local for the morning rush. */
   constructor(
     private readonly now: () => number,
     readonly speedup: number,
+    simStartMs?: number,
   ) {
     if (!(speedup > 0)) throw new RangeError(`speedup must be > 0, got ${speedup}`);
     this.#startReal = now();
+    this.#startSim = simStartMs ?? this.#startReal;
   }
 
   realMs(): number {
@@ -34,8 +38,7 @@ export class SimClock {
   }
 
   simMs(): number {
-    const real = this.now();
-    return this.#startReal + (real - this.#startReal) * this.speedup;
+    return this.#startSim + (this.now() - this.#startReal) * this.speedup;
   }
 
   /** A simulated duration as real milliseconds. */

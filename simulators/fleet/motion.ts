@@ -11,30 +11,21 @@ import { bearingDeg, destination, distanceM, KN_TO_MPS, type LatLon, normalizeDe
 import { definedOnly } from '../common/objects.ts';
 import { Random } from '../common/random.ts';
 import { type Boundary, defaultOuterBoundary, firstExit, insideBoundary } from './boundary.ts';
+import { fromCoastFrame, HOME_PORTS, SEAWARD_BEARING_DEG, toCoastFrame } from './geography.ts';
 import {
-  FISHING_BANDS_KM,
-  fromCoastFrame,
-  HOME_PORTS,
-  SEAWARD_BEARING_DEG,
-  toCoastFrame,
-} from './geography.ts';
+  type Band,
+  fishingDurationMs,
+  GROUND_RADIUS_KM,
+  HOUR,
+  MINUTE,
+  nearGround,
+  pickGround,
+  type Vessel,
+  type VesselState,
+} from './vessel.ts';
 import type { VesselSpec } from './vessels.ts';
 
-export type Phase = 'port' | 'outbound' | 'fishing' | 'returning' | 'drifting' | 'distress';
-
-export interface VesselState {
-  id: string;
-  lat: number;
-  lon: number;
-  sogKn: number;
-  cogDeg: number;
-  headingDeg: number;
-  phase: Phase;
-  atSea: boolean;
-  /** False once a silent-scenario vessel has lost its link: it publishes nothing any more. */
-  reporting: boolean;
-  sos: boolean;
-}
+export type { Phase, VesselState } from './vessel.ts';
 
 export interface FleetModelOptions {
   seed?: number | string;
@@ -62,43 +53,8 @@ export const MOTION_DEFAULTS = {
 
 /** The longest substep: fishing manoeuvres and arrivals resolve at this granularity. */
 const MAX_SUBSTEP_MS = 10_000;
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
-/** How far a vessel may wander from its ground while fishing, km, by band. */
-const GROUND_RADIUS_KM = { inshore: 1.5, midshore: 3, offshore: 5, violation: 3 } as const;
-/** How far along the coast from the home port a ground may lie, km. */
-const GROUND_ALONG_KM = { inshore: 6, midshore: 15, offshore: 30, violation: 15 } as const;
-const FISHING_HOURS = {
-  inshore: [2, 6],
-  midshore: [6, 16],
-  offshore: [12, 36],
-  violation: [24, 48],
-} as const;
 /** Past the boundary, the drifting vessel keeps going this far before it starts fishing there, km. */
 const BEYOND_BOUNDARY_KM = 10;
-
-type Band = keyof typeof FISHING_BANDS_KM;
-
-interface Vessel {
-  spec: VesselSpec;
-  rng: Random;
-  band: Band;
-  berth: LatLon;
-  pos: LatLon;
-  sogKn: number;
-  cogDeg: number;
-  /** Where the bow points: the course while under way, unchanged while stopped. */
-  headingDeg: number;
-  phase: Phase;
-  ground: LatLon;
-  /** Elapsed simulated time at which the phase (port dwell, fishing) ends. */
-  phaseEndsAt: number;
-  nextManoeuvreAt: number;
-  silentAt: number;
-  sosAt: number;
-  reporting: boolean;
-  sos: boolean;
-}
 
 export class FleetModel {
   readonly #vessels: Vessel[];
@@ -170,21 +126,21 @@ export class FleetModel {
       reporting: true,
       sos: false,
     };
-    v.ground = this.#pickGround(v);
+    v.ground = pickGround(v, this.#boundary);
     switch (spec.scenario) {
       case 'silent':
         // A vessel whose link is lost keeps fishing: it does not sail home during the demo.
-        this.#startFishingAt(v, this.#nearGround(v));
+        this.#startFishingAt(v, nearGround(v));
         v.phaseEndsAt = Number.POSITIVE_INFINITY;
         v.silentAt = this.#opts.silentAfterMs;
         break;
       case 'sos':
-        this.#startFishingAt(v, this.#nearGround(v));
+        this.#startFishingAt(v, nearGround(v));
         v.phaseEndsAt = Number.POSITIVE_INFINITY;
         v.sosAt = this.#opts.sosAfterMs;
         break;
       case 'midshore-violation':
-        this.#startFishingAt(v, this.#nearGround(v));
+        this.#startFishingAt(v, nearGround(v));
         break;
       case 'drift':
         this.#startDrift(v);
@@ -195,33 +151,11 @@ export class FleetModel {
     return v;
   }
 
-  /** A ground in the vessel's band, near its home port along the coast and well inside the boundary. */
-  #pickGround(v: Vessel): LatLon {
-    const [lo, hi] = FISHING_BANDS_KM[v.band];
-    const home = toCoastFrame(v.berth);
-    const alongKm = home.alongKm + v.rng.range(-GROUND_ALONG_KM[v.band], GROUND_ALONG_KM[v.band]);
-    let offshoreKm = v.rng.range(lo, hi);
-    for (let i = 0; i < 8; i++) {
-      if (insideBoundary(this.#boundary, fromCoastFrame({ alongKm, offshoreKm: offshoreKm + 20 }))) break;
-      offshoreKm *= 0.8;
-    }
-    return fromCoastFrame({ alongKm, offshoreKm });
-  }
-
-  #nearGround(v: Vessel): LatLon {
-    return destination(v.ground, v.rng.range(0, 360), v.rng.range(0, GROUND_RADIUS_KM[v.band] * 1000));
-  }
-
-  #fishingDurationMs(v: Vessel): number {
-    const [lo, hi] = FISHING_HOURS[v.band];
-    return v.rng.range(lo, hi) * HOUR;
-  }
-
   #startFishingAt(v: Vessel, at: LatLon): void {
     v.pos = at;
     v.phase = 'fishing';
     v.sogKn = Math.min(v.sogKn, 2);
-    v.phaseEndsAt = this.elapsedMs + this.#fishingDurationMs(v);
+    v.phaseEndsAt = this.elapsedMs + fishingDurationMs(v);
     v.nextManoeuvreAt = this.elapsedMs;
   }
 
@@ -239,8 +173,8 @@ export class FleetModel {
       v.sogKn = v.spec.cruiseKn;
       v.cogDeg = bearingDeg(v.pos, v.ground);
     } else if (r < 0.85) {
-      this.#startFishingAt(v, this.#nearGround(v));
-      v.phaseEndsAt = this.#fishingDurationMs(v) * v.rng.next();
+      this.#startFishingAt(v, nearGround(v));
+      v.phaseEndsAt = fishingDurationMs(v) * v.rng.next();
     } else {
       v.phase = 'returning';
       v.pos = along(v.ground, v.berth);
@@ -277,7 +211,7 @@ export class FleetModel {
       case 'port':
         v.sogKn = 0;
         if (now >= v.phaseEndsAt) {
-          v.ground = this.#pickGround(v);
+          v.ground = pickGround(v, this.#boundary);
           v.phase = 'outbound';
           v.sogKn = v.spec.cruiseKn;
           v.nextManoeuvreAt = now;

@@ -33,6 +33,7 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
     options: {
       ...MQTT_FLAGS,
       topic: { type: 'string' },
+      username: { type: 'string' },
       rate: { type: 'string' },
       speedup: { type: 'string' },
       qos: { type: 'string' },

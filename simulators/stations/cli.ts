@@ -11,6 +11,7 @@ import {
   SimulatorUsageError,
   writeOut,
 } from '../common/cli.ts';
+import { lastLocalHourMs } from '../common/daily.ts';
 import { definedOnly } from '../common/objects.ts';
 import { readSecretsFile } from '../common/secrets.ts';
 import { STATIONS, stationById } from './catalogue.ts';
@@ -23,6 +24,7 @@ export const STATIONS_USAGE = `hub sim stations [options]
   --stations <a,b,...>       which stations (default all: ${STATIONS.map((s) => s.id).join(', ')})
   --unit-id <n>              Modbus unit id served (default 1)
   --speedup <k>              daily cycles run k times faster (default 1)
+  --start-hour <h>           start the simulated day at h:00 local (UTC+7)
   --episode                  a pollution episode: PM2.5 to ~150–250 µg/m³, NH4+ spike in the water
   --episode-station <id>     limit the episode to these stations (repeatable)
   --episode-after <dur>      simulated delay before it starts (default 10m)
@@ -46,6 +48,7 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       stations: { type: 'string' },
       'unit-id': { type: 'string' },
       speedup: { type: 'string' },
+      'start-hour': { type: 'string' },
       episode: { type: 'boolean', default: false },
       'episode-station': { type: 'string', multiple: true },
       'episode-after': { type: 'string' },
@@ -98,6 +101,7 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       host: v.host,
       unitId,
       speedup: parseNumber(v.speedup, 'speedup', 0.001),
+      simStartMs: startHour(v['start-hour']),
       intervalMs: dur('interval', v.interval),
       password: v.password,
       secrets: v.secrets ? readSecretsFile(v.secrets) : undefined,
@@ -124,4 +128,12 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       `${s.episodeActive ? ', EPISODE' : ''}, sim +${(s.simulatedMs / 3_600_000).toFixed(2)} h`,
   );
   opts.log.info(final, 'stations simulator stopped');
+}
+
+/** `--start-hour 7`: the simulated day starts at the last 07:00 local (UTC+7), e.g. to show the rush. */
+function startHour(text: string | undefined): number | undefined {
+  const hour = parseNumber(text, 'start-hour');
+  if (hour === undefined) return undefined;
+  if (hour >= 24) throw new SimulatorUsageError('--start-hour is an hour of the day, 0–23.99');
+  return lastLocalHourMs(hour, Date.now());
 }

@@ -37,6 +37,8 @@ export interface StationsOptions {
   stations?: string[];
   seed?: number | string;
   speedup?: number;
+  /** Where simulated time starts (default: now), e.g. `lastLocalHourMs(7, Date.now())` for the rush. */
+  simStartMs?: number;
   /** A pollution episode; `true` for the defaults. */
   episode?: boolean | EpisodeOptions;
   // Modbus mode
@@ -101,7 +103,7 @@ export function resolveEpisode(
 
 export async function startStations(opts: StationsOptions = {}): Promise<StationsHandle> {
   const now = opts.now ?? Date.now;
-  const clock = new SimClock(now, opts.speedup ?? 1);
+  const clock = new SimClock(now, opts.speedup ?? 1, opts.simStartMs);
   const seed = opts.seed ?? 1;
   const defs: StationDef[] = opts.stations ? opts.stations.map(stationById) : [...STATIONS];
   const episode = resolveEpisode(opts.episode, clock.simMs(), seed);

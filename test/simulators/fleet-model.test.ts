@@ -11,7 +11,12 @@ import {
   defaultOuterBoundary,
   insideBoundary,
 } from '../../simulators/fleet/boundary.ts';
-import { fromCoastFrame, INSHORE_LIMIT_KM, MIDSHORE_LIMIT_KM, offshoreKm } from '../../simulators/fleet/geography.ts';
+import {
+  fromCoastFrame,
+  INSHORE_LIMIT_KM,
+  MIDSHORE_LIMIT_KM,
+  offshoreKm,
+} from '../../simulators/fleet/geography.ts';
 import { FleetModel, type VesselState } from '../../simulators/fleet/motion.ts';
 import { fleetRegistry, planFleet, type VesselSpec } from '../../simulators/fleet/vessels.ts';
 
@@ -81,13 +86,20 @@ describe('planFleet', () => {
   });
 
   it('gives registry entries the hub accepts, with secret hashes when secrets are given', () => {
-    const entries = fleetRegistry({ ...SCENARIOS, secrets: { [fleet[0]!.id]: 's3cret', 'ais-thuan-an': 'x' } });
+    const entries = fleetRegistry({
+      ...SCENARIOS,
+      secrets: { [fleet[0]!.id]: 's3cret', 'ais-thuan-an': 'x' },
+    });
     for (const e of entries) expect(DeviceSchema.safeParse(e).success).toBe(true);
     expect(entries).toHaveLength(fleet.length + 1);
     expect(entries[0]).toMatchObject({ id: fleet[0]!.id, kind: 'vessel', mmsi: fleet[0]!.mmsi });
     expect(entries[0]!.secretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(entries[1]!.secretHash).toBeUndefined();
-    expect(entries.at(-1)).toMatchObject({ id: 'ais-thuan-an', kind: 'gateway', publish: ['ais/ais-thuan-an'] });
+    expect(entries.at(-1)).toMatchObject({
+      id: 'ais-thuan-an',
+      kind: 'gateway',
+      publish: ['ais/ais-thuan-an'],
+    });
   });
 });
 
