@@ -15,7 +15,7 @@ export const FleetConfigSchema = z
     events: z.boolean().default(true),
     /** GeoJSON of the port polygons (default: the bundled `zones/hue-ports.geojson`). */
     portsFile: z.string().optional(),
-    /** GeoJSON with features `inshore`, `midshore`, `vn-waters` (default: bundled `zones/hue-coast.geojson`). */
+    /** GeoJSON with features `inshore`, `midshore`, `outer-boundary` (default: bundled `zones/hue.geojson`). */
     zonesFile: z.string().optional(),
   })
   .strict();

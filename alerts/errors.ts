@@ -2,8 +2,6 @@
 export type AlertsErrorCode =
   | 'HUB_ERR_ALERTS_RULES'
   | 'HUB_ERR_ALERTS_ZONE'
-  | 'HUB_ERR_ALERTS_STATE'
-  | 'HUB_ERR_ALERTS_SEED'
   | 'HUB_ERR_ALERTS_WEBHOOK'
   | 'HUB_ERR_ALERTS_EMAIL';
 

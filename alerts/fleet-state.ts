@@ -45,7 +45,7 @@ const FORGET_UNREGISTERED_MS = 30 * 86_400_000;
 export class FleetState {
   readonly #vessels = new Map<string, VesselRecord>();
   readonly #ports: Port[];
-  readonly #zones: Partial<Record<'inshore' | 'midshore' | 'vn-waters', Geometry>> = {};
+  readonly #zones: Partial<Record<'inshore' | 'midshore' | 'outer-boundary', Geometry>> = {};
   readonly #registry: Pick<Registry, 'all' | 'get'>;
 
   constructor(options: {
@@ -59,7 +59,7 @@ export class FleetState {
       label: typeof f.properties.label === 'string' ? f.properties.label : f.name,
       geometry: geometryOf(f.polygons),
     }));
-    for (const name of ['inshore', 'midshore', 'vn-waters'] as const) {
+    for (const name of ['inshore', 'midshore', 'outer-boundary'] as const) {
       const feature = options.zones.find((f) => f.name === name);
       if (feature) this.#zones[name] = geometryOf(feature.polygons);
     }
@@ -71,7 +71,7 @@ export class FleetState {
 
   zoneAt(lat: number, lon: number): FleetZone {
     const { inshore, midshore } = this.#zones;
-    const waters = this.#zones['vn-waters'];
+    const waters = this.#zones['outer-boundary'];
     if (!inshore && !midshore && !waters) return 'unknown';
     if (inshore && contains(inshore, lat, lon)) return 'inshore';
     if (midshore && contains(midshore, lat, lon)) return 'midshore';

@@ -49,8 +49,14 @@ export class History {
 
   flush(): void {
     if (this.#buffer.length === 0) return;
-    appendFileSync(this.#file, this.#buffer.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const text = this.#buffer.map((e) => `${JSON.stringify(e)}\n`).join('');
     this.#buffer = [];
+    try {
+      appendFileSync(this.#file, text);
+    } catch (err) {
+      // The history is a convenience (InfluxDB holds the `alert` points): log and go on.
+      this.log.error({ err, file: this.#file }, 'alerts history: cannot write');
+    }
   }
 
   /** Transitions with fromMs ≤ time < toMs, oldest first. */

@@ -89,3 +89,47 @@ export function activeMute(mutes: Iterable<Mute>, target: MuteTarget, nowMs: num
   }
   return undefined;
 }
+
+/** Config mutes (back with every start) and API mutes (persisted), together. */
+export class MuteBook {
+  #config: Mute[] = [];
+  #api: Mute[] = [];
+
+  constructor(configMutes: readonly MuteInput[] = []) {
+    this.#config = configMutes.flatMap((input, i) => {
+      const parsed = parseMute({ id: `config-${i}`, ...input }, 0, 'config');
+      return parsed.ok ? [parsed.mute] : [];
+    });
+  }
+
+  list(): Mute[] {
+    return [...this.#config, ...this.#api];
+  }
+
+  active(target: MuteTarget, nowMs: number): Mute | undefined {
+    return activeMute(this.#config, target, nowMs) ?? activeMute(this.#api, target, nowMs);
+  }
+
+  add(input: unknown, nowMs: number): MuteParse {
+    const parsed = parseMute(input, nowMs, 'api');
+    if (parsed.ok) this.#api = [...this.#api.filter((m) => m.id !== parsed.mute.id), parsed.mute];
+    return parsed;
+  }
+
+  /** API mutes only: config mutes live in the config file. */
+  remove(id: string): boolean {
+    const before = this.#api.length;
+    this.#api = this.#api.filter((m) => m.id !== id);
+    return this.#api.length !== before;
+  }
+
+  /** API mutes to persist; those ended more than a day ago are dropped (kept a while for the page). */
+  persisted(nowMs: number): Mute[] {
+    this.#api = this.#api.filter((m) => m.toMs > nowMs - 86_400_000);
+    return [...this.#api];
+  }
+
+  restore(mutes: readonly Mute[] | undefined): void {
+    this.#api = [...(mutes ?? [])];
+  }
+}

@@ -164,10 +164,15 @@ export class Outbox {
   flush(): void {
     if (this.#buffer.length === 0) return;
     const text = `${this.#buffer.join('\n')}\n`;
-    this.#lines += this.#buffer.length;
-    this.#buffer = [];
-    appendFileSync(this.#file, text);
-    if (this.#lines > COMPACT_AFTER_LINES) this.compact();
+    try {
+      appendFileSync(this.#file, text);
+      this.#lines += this.#buffer.length;
+      this.#buffer = [];
+      if (this.#lines > COMPACT_AFTER_LINES) this.compact();
+    } catch (err) {
+      // A full or failing disk must not stop the engine: the lines stay buffered for the next flush.
+      this.#log.error({ err, file: this.#file, buffered: this.#buffer.length }, 'outbox: cannot write');
+    }
   }
 
   /** Rewrites the file with what is still owed (atomic: write, then rename); buffered lines are in it. */

@@ -91,7 +91,11 @@ export class NotifyPipeline {
       if (!muted && notifiable(t) && this.hasDepartmentNotifiers(t.department))
         this.#stage({ id: t.transitionId, reason: 'transition', payload, stagedAtMs: nowMs }, nowMs);
     }
-    this.#o.writePoints(points);
+    try {
+      this.#o.writePoints(points);
+    } catch (err) {
+      this.#o.log.error({ err, points: points.length }, 'alerts: the hub refused the alert points');
+    }
     this.#afterBatch(nowMs);
   }
 

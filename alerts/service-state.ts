@@ -17,7 +17,7 @@ import type { LoadedRule, RuleState, Transition } from './types.ts';
 import { loadZoneFile } from './zones.ts';
 
 export const DEFAULT_PORTS_FILE = fileURLToPath(new URL('./zones/hue-ports.geojson', import.meta.url));
-export const DEFAULT_ZONES_FILE = fileURLToPath(new URL('./zones/hue-coast.geojson', import.meta.url));
+export const DEFAULT_ZONES_FILE = fileURLToPath(new URL('./zones/hue.geojson', import.meta.url));
 
 export function openFleet(config: FleetConfig, baseDir: string, registry: Registry): FleetState {
   const ports = loadZoneFile(config.portsFile ? resolve(baseDir, config.portsFile) : DEFAULT_PORTS_FILE);

@@ -18,7 +18,7 @@ import { describe } from './engine.ts';
 import { fleetEventTransitions } from './fleet-events.ts';
 import type { FleetState } from './fleet-state.ts';
 import type { EvalContext } from './match.ts';
-import { activeMute, type Mute, type MuteParse, parseMute } from './mutes.ts';
+import { type Mute, MuteBook, type MuteParse } from './mutes.ts';
 import type { PublishFn } from './notifiers/types.ts';
 import { type TransitionPayload, transitionPayload } from './payload.ts';
 import { NotifyPipeline, notifiable } from './pipeline.ts';
@@ -61,8 +61,7 @@ export class AlertService {
   #config: AlertsConfig;
   readonly #runtime = new RuleRuntime();
   readonly #book = new AlertBook();
-  #configMutes: Mute[] = [];
-  #apiMutes: Mute[] = [];
+  #mutes = new MuteBook();
   #fleet: FleetState | undefined;
   #pipeline: NotifyPipeline | undefined;
   #store: StateStore | undefined;
@@ -97,10 +96,7 @@ export class AlertService {
       device: (id) => registry.get(id),
       atSea: (vessel) => this.#fleet?.atSea(vessel),
     };
-    this.#configMutes = config.mutes.flatMap((input, i) => {
-      const parsed = parseMute({ id: `config-${i}`, ...input }, 0, 'config');
-      return parsed.ok ? [parsed.mute] : [];
-    });
+    this.#mutes = new MuteBook(config.mutes);
     this.#store = new StateStore(stateDir, log);
     this.#pipeline = new NotifyPipeline({ ...this.#o, stateDir, config });
     this.#pipeline.open();
@@ -112,13 +108,19 @@ export class AlertService {
       this.#book,
       this.#fleet,
     );
-    this.#apiMutes = persisted?.mutes ?? [];
+    this.#mutes.restore(persisted?.mutes);
     this.#handle(retired.map((meta) => retiredTransition(meta, this.#o.now())));
-    await this.#seed_(this.#runtime.rules, true);
+    await this.#seedRules(this.#runtime.rules, true);
     this.tick();
     const tickMs = this.#o.tickMs ?? 1000;
     if (tickMs > 0) {
-      this.#tickTimer = setInterval(() => this.tick(), tickMs);
+      this.#tickTimer = setInterval(() => {
+        try {
+          this.tick();
+        } catch (err) {
+          this.#log.error({ err }, 'alerts: tick failed');
+        }
+      }, tickMs);
       this.#tickTimer.unref();
     }
     log.info(
@@ -168,17 +170,13 @@ export class AlertService {
     if (this.#dirty && now - this.#lastSaveMs >= saveEvery) void this.#save();
   }
 
-  #mutes(): Mute[] {
-    return [...this.#configMutes, ...this.#apiMutes];
-  }
-
   /** Transitions (timed by the engine) leave on the service's own clock: grouping and retries use it. */
   #handle(transitions: readonly Transition[]): void {
     const pipeline = this.#pipeline as NotifyPipeline;
     const nowMs = this.#o.now();
     const recorded = transitions.map((t) => {
       const id = alertId(t.rule, t.entity, t.startedAtMs);
-      const muted = activeMute(this.#mutes(), t, nowMs) !== undefined;
+      const muted = this.#mutes.active(t, nowMs) !== undefined;
       const notified = !muted && notifiable(t) && pipeline.hasDepartmentNotifiers(t.department);
       this.#book.onTransition(t, id, notified ? nowMs : undefined);
       return { transition: t, alertId: id, muted };
@@ -197,7 +195,7 @@ export class AlertService {
       const every = rule.repeat ?? this.#config.repeatIntervalMs;
       const since = meta.lastNotifiedMs ?? es.firingAtMs ?? meta.startedAtMs;
       if (every <= 0 || nowMs - since < every || !pipeline.hasDepartmentNotifiers(meta.department)) continue;
-      if (activeMute(this.#mutes(), meta, nowMs)) continue;
+      if (this.#mutes.active(meta, nowMs)) continue;
       meta.repeats++;
       meta.lastNotifiedMs = nowMs;
       const payload = transitionPayload(describe(rule, meta.entity, es, 'firing', nowMs), {
@@ -210,7 +208,7 @@ export class AlertService {
     }
   }
 
-  async #seed_(rules: readonly LoadedRule[], withFleet: boolean): Promise<void> {
+  async #seedRules(rules: readonly LoadedRule[], withFleet: boolean): Promise<void> {
     if (!this.#o.query) return;
     const { report, transitions } = await seedFromInflux({
       query: this.#o.query,
@@ -254,7 +252,7 @@ export class AlertService {
     };
     this.#runtime.set(set.rules, set.sources);
     if (retired.length) this.#handle(retired);
-    await this.#seed_(added, false);
+    await this.#seedRules(added, false);
     this.#log.info({ rules: set.rules.length, retired: retired.length }, 'alerts: rules reloaded');
     return { ok: true, rules: set.rules.length };
   }
@@ -266,7 +264,7 @@ export class AlertService {
       const t = describe(rule, entity, es, es.status === 'firing' ? 'firing' : 'pending', now);
       const id = alertId(rule.id, entity, t.startedAtMs);
       const ack = this.#book.get(id)?.ack;
-      const muted = activeMute(this.#mutes(), t, now) !== undefined;
+      const muted = this.#mutes.active(t, now) !== undefined;
       out.push(activeAlert(id, t, es, muted, ack));
     }
     return out.sort(bySeverityThenAge);
@@ -290,25 +288,20 @@ export class AlertService {
   }
 
   addMute(input: unknown): MuteParse {
-    const parsed = parseMute(input, this.#o.now(), 'api');
-    if (parsed.ok) {
-      this.#apiMutes = [...this.#apiMutes.filter((m) => m.id !== parsed.mute.id), parsed.mute];
-      this.#scheduleSave(SAVE_SOON_MS);
-    }
+    const parsed = this.#mutes.add(input, this.#o.now());
+    if (parsed.ok) this.#scheduleSave(SAVE_SOON_MS);
     return parsed;
   }
 
   listMutes(): Mute[] {
-    return this.#mutes();
+    return this.#mutes.list();
   }
 
   /** Removes an API mute (config mutes live in the config file). */
   removeMute(id: string): boolean {
-    const before = this.#apiMutes.length;
-    this.#apiMutes = this.#apiMutes.filter((m) => m.id !== id);
-    if (this.#apiMutes.length === before) return false;
-    this.#scheduleSave(SAVE_SOON_MS);
-    return true;
+    const removed = this.#mutes.remove(id);
+    if (removed) this.#scheduleSave(SAVE_SOON_MS);
+    return removed;
   }
 
   metrics(): {
@@ -367,14 +360,12 @@ export class AlertService {
     const now = this.#o.now();
     this.#dirty = false;
     this.#lastSaveMs = now;
-    // Expired API mutes are dropped a day after their end (kept a while for the operator page).
-    this.#apiMutes = this.#apiMutes.filter((m) => m.toMs > now - 86_400_000);
     const state: PersistedState = snapshotState(
       now,
       this.#runtime.rules,
       this.#runtime.states,
       this.#book,
-      this.#apiMutes,
+      this.#mutes.persisted(now),
       this.#fleet,
     );
     await this.#store.save(state);

@@ -12,7 +12,7 @@ import { alertAnnotation, assemble, departmentVariable, Layout, queryVariable } 
 import { gauge, geomap, stat, table, timeseries } from './panels.ts';
 import { aqiSteps, breakpointSteps } from './thresholds.ts';
 
-export const AIR_UID = 'hue-air';
+export const AIR_UID = 'hue-air-quality';
 
 const AIR = tagIs('medium', 'air');
 const STATION = tagInVar('station', 'station');
@@ -23,7 +23,12 @@ const AQI_NOTE =
   'VN_AQI bands (Decision 1459/QD-TCMT): 0–50 good (green), 51–100 moderate (yellow), 101–150 poor ' +
   '(orange), 151–200 bad (red), 201–300 very bad (purple), 301–500 hazardous (maroon).';
 
-const POLLUTANT_PANELS: ReadonlyArray<{ field: string; column: BreakpointColumn; title: string; what: string }> = [
+const POLLUTANT_PANELS: ReadonlyArray<{
+  field: string;
+  column: BreakpointColumn;
+  title: string;
+  what: string;
+}> = [
   { field: 'pm25', column: 'pm25', title: 'Bụi PM2.5', what: 'PM2.5' },
   { field: 'pm10', column: 'pm10', title: 'Bụi PM10', what: 'PM10' },
   { field: 'o3', column: 'o3_1h', title: 'Ôzôn (O3)', what: 'O3 (1-hour breakpoints)' },
@@ -132,7 +137,11 @@ function trend(layout: Layout): void {
 function pollutants(layout: Layout): void {
   layout.row('Nồng độ chất ô nhiễm (µg/m³)');
   for (const p of POLLUTANT_PANELS) {
-    const query = from('environment').select(mean(p.field).as(p.field)).where(AIR, STATION).everyInterval().groupBy('station');
+    const query = from('environment')
+      .select(mean(p.field).as(p.field))
+      .where(AIR, STATION)
+      .everyInterval()
+      .groupBy('station');
     layout.add(
       timeseries({
         title: p.title,

@@ -7,7 +7,17 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { MappingType, type ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
 import { target } from './datasource.ts';
-import { col, count, fieldCmp, from, fromSubquery, last, type Select, showTagValues, tagInVar } from './influxql.ts';
+import {
+  col,
+  count,
+  fieldCmp,
+  from,
+  fromSubquery,
+  last,
+  type Select,
+  showTagValues,
+  tagInVar,
+} from './influxql.ts';
 import { alertAnnotation, assemble, departmentVariable, Layout, queryVariable } from './layout.ts';
 import { sortBy, stat, stateTimeline, table, timeseries } from './panels.ts';
 
@@ -51,7 +61,8 @@ function firingNow(layout: Layout): void {
     .add(
       stat({
         title: 'Đang kích hoạt theo phòng ban và mức độ',
-        description: 'Alerts firing now (latest transition of each rule and entity is "firing"), by department and severity.',
+        description:
+          'Alerts firing now (latest transition of each rule and entity is "firing"), by department and severity.',
         targets: [target('A', counts, { alias: '$tag_department · $tag_severity' })],
         timeFrom: FIRING_LOOKBACK,
         noValue: '0',
@@ -66,7 +77,8 @@ function firingNow(layout: Layout): void {
     .add(
       table({
         title: 'Cảnh báo đang kích hoạt',
-        description: 'Every alert firing now, the most recent first: rule, entity, department, severity and message.',
+        description:
+          'Every alert firing now, the most recent first: rule, entity, department, severity and message.',
         targets: [target('A', list, { format: 'table' })],
         timeFrom: FIRING_LOOKBACK,
         transformations: [sortBy('Time', true)],

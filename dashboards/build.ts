@@ -23,9 +23,14 @@ export interface BuiltDashboard {
 }
 
 export function buildDashboards(): BuiltDashboard[] {
-  return [fleetDashboard(), airDashboard(), waterDashboard(), camerasDashboard(), alertsDashboard(), hubHealthDashboard()].map(
-    (d) => ({ uid: d.uid ?? '', title: d.title ?? '', json: d }),
-  );
+  return [
+    fleetDashboard(),
+    airDashboard(),
+    waterDashboard(),
+    camerasDashboard(),
+    alertsDashboard(),
+    hubHealthDashboard(),
+  ].map((d) => ({ uid: d.uid ?? '', title: d.title ?? '', json: d }));
 }
 
 export interface ProvisioningOptions {

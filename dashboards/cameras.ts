@@ -5,38 +5,25 @@
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { target } from './datasource.ts';
-import {
-  col,
-  count,
-  dividedBy,
-  from,
-  last,
-  perMinute,
-  showTagValues,
-  tagIn,
-  tagInVar,
-  tagIs,
-} from './influxql.ts';
+import { col, count, from, last, perMinute, perWindow, showTagValues, tagInVar, tagIs } from './influxql.ts';
 import { alertAnnotation, assemble, departmentVariable, Layout, queryVariable } from './layout.ts';
 import { barchart, geomap, sortBy, stat, table, timeseries } from './panels.ts';
 import type { Step } from './thresholds.ts';
 
 export const CAMERAS_UID = 'hue-cameras';
 
-/** Labels that are vehicles on the road (Frigate's and the simulators' label names). */
-export const VEHICLE_LABELS = ['car', 'motorcycle', 'bus', 'truck'] as const;
-
 /**
- * Vehicles per minute through one camera's view: a site-tunable default for Hue's bridges and gates,
- * where 20 new vehicles a minute is dense traffic and 40 a jam forming.
+ * Congestion as the alert rule `camera-congestion` (alerts/rules/hue-default.yaml) defines it, a local
+ * operating threshold: new car objects on one camera within 5 minutes, firing above 30 and clearing below
+ * 20. Red on the wall is the alert's own condition (> 30, counts are integers), yellow its hysteresis band.
  */
+export const CONGESTION_LABEL = 'car';
+export const CONGESTION_WINDOW_MIN = 5;
 export const CONGESTION_STEPS: readonly Step[] = [
   { value: null, color: '#73BF69' },
   { value: 20, color: '#FFFF00' },
-  { value: 40, color: '#FF0000' },
+  { value: 31, color: '#FF0000' },
 ];
-/** The window the congestion figure is taken over, minutes. */
-export const CONGESTION_WINDOW_MIN = 15;
 
 const NEW = tagIs('type', 'new');
 const CAMERA = tagInVar('camera', 'camera');
@@ -45,8 +32,8 @@ const LABEL = tagInVar('label', 'label');
 function overview(layout: Layout): void {
   const total = from('camera_event').select(count('event_id').as('objects')).where(NEW, CAMERA, LABEL);
   const congestion = from('camera_event')
-    .select(dividedBy(count('event_id'), CONGESTION_WINDOW_MIN).as('vehicles_per_min'))
-    .where(NEW, CAMERA, tagIn('label', VEHICLE_LABELS))
+    .select(count('event_id').as('cars'))
+    .where(NEW, CAMERA, tagIs('label', CONGESTION_LABEL))
     .groupBy('camera');
   layout
     .row('Tổng quan')
@@ -63,13 +50,13 @@ function overview(layout: Layout): void {
     )
     .add(
       stat({
-        title: 'Mức ùn tắc (phương tiện/phút, 15 phút gần nhất)',
+        title: 'Ùn tắc: ô tô trong 5 phút gần nhất',
         description:
-          `Vehicles (${VEHICLE_LABELS.join(', ')}) per minute at each camera over the last ` +
-          `${CONGESTION_WINDOW_MIN} minutes: yellow from 20 (dense), red from 40 (congested).`,
+          `New cars at each camera in the last ${CONGESTION_WINDOW_MIN} minutes, as the camera-congestion alert ` +
+          'counts them: red above 30 (the alert fires), yellow from 20 (it has not cleared yet).',
         targets: [target('A', congestion, { alias: '$tag_camera' })],
         timeFrom: `${CONGESTION_WINDOW_MIN}m`,
-        decimals: 1,
+        decimals: 0,
         steps: CONGESTION_STEPS,
       }),
       18,
@@ -117,10 +104,13 @@ function trends(layout: Layout): void {
 }
 
 function ranking(layout: Layout): void {
-  const top = from('camera_event').select(count('event_id').as('objects')).where(NEW, CAMERA, LABEL).groupBy('camera');
-  const vehicles = from('camera_event')
-    .select(perMinute(count('event_id')).as('vehicles_per_min'))
-    .where(NEW, CAMERA, tagIn('label', VEHICLE_LABELS))
+  const top = from('camera_event')
+    .select(count('event_id').as('objects'))
+    .where(NEW, CAMERA, LABEL)
+    .groupBy('camera');
+  const cars = from('camera_event')
+    .select(perWindow(count('event_id'), CONGESTION_WINDOW_MIN * 60_000).as('cars'))
+    .where(NEW, CAMERA, tagIs('label', CONGESTION_LABEL))
     .everyInterval(0)
     .groupBy('camera');
   layout
@@ -139,10 +129,12 @@ function ranking(layout: Layout): void {
     )
     .add(
       timeseries({
-        title: 'Phương tiện mỗi phút theo camera',
-        description: 'Vehicles per minute at each camera; the bands mark dense (20) and congested (40) traffic.',
-        targets: [target('A', vehicles, { alias: '$tag_camera' })],
-        unit: 'suffix: /phút',
+        title: 'Ô tô mỗi 5 phút theo camera',
+        description:
+          'New cars per 5 minutes at each camera (the rate in each interval, scaled to 5 minutes); the bands are ' +
+          'the camera-congestion alert thresholds (20 clears, above 30 fires).',
+        targets: [target('A', cars, { alias: '$tag_camera' })],
+        unit: 'suffix: /5 phút',
         min: 0,
         steps: CONGESTION_STEPS,
       }),
@@ -153,7 +145,15 @@ function ranking(layout: Layout): void {
 
 function events(layout: Layout): void {
   const latest = from('camera_event')
-    .select(col('camera'), col('label'), col('type'), col('score'), col('zones'), col('duration_s'), col('event_id'))
+    .select(
+      col('camera'),
+      col('label'),
+      col('type'),
+      col('score'),
+      col('zones'),
+      col('duration_s'),
+      col('event_id'),
+    )
     .where(CAMERA, LABEL)
     .newestFirst(200);
   const positions = from('device_info')
@@ -212,9 +212,15 @@ export function camerasDashboard(): Dashboard {
     refresh: '30s',
     variables: [
       // All = any camera, including registered cameras that have sent nothing yet (they stay on the map).
-      queryVariable('camera', 'Camera', showTagValues('camera_event', 'camera'), { current: 'all', allValue: '.*' }),
-      queryVariable('label', 'Đối tượng', showTagValues('camera_event', 'label'), { current: 'all', allValue: '.*' }),
-      departmentVariable('all'),
+      queryVariable('camera', 'Camera', showTagValues('camera_event', 'camera'), {
+        current: 'all',
+        allValue: '.*',
+      }),
+      queryVariable('label', 'Đối tượng', showTagValues('camera_event', 'label'), {
+        current: 'all',
+        allValue: '.*',
+      }),
+      departmentVariable('traffic'),
     ],
     annotations: [alertAnnotation()],
     layout,

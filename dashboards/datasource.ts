@@ -57,7 +57,11 @@ export function target(refId: string, query: Select | string, opts: TargetOption
 }
 
 /** An annotation query (InfluxQL): rows become annotations, `text` and `tags` from the named columns. */
-export function annotationTarget(query: Select, textColumn: string, tagsColumns: readonly string[]): InfluxQueryBuilder {
+export function annotationTarget(
+  query: Select,
+  textColumn: string,
+  tagsColumns: readonly string[],
+): InfluxQueryBuilder {
   return new InfluxQueryBuilder({
     refId: 'Anno',
     datasource: { ...DATASOURCE_REF },

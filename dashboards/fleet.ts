@@ -59,9 +59,9 @@ function overview(layout: Layout): void {
   )
     .select(count('at_sea'))
     .where(fieldCmp('at_sea', '=', true));
-  const reporting = fromSubquery(from('vessel_position').select(last('lat').as('lat')).groupBy('vessel')).select(
-    count('lat'),
-  );
+  const reporting = fromSubquery(
+    from('vessel_position').select(last('lat').as('lat')).groupBy('vessel'),
+  ).select(count('lat'));
   layout
     .row('Tổng quan')
     .add(
@@ -79,7 +79,8 @@ function overview(layout: Layout): void {
     .add(
       stat({
         title: 'Tàu báo vị trí trong 2 giờ',
-        description: 'Vessels that reported at least one position in the last 2 hours (Decree 26/2019: every 2 h).',
+        description:
+          'Vessels that reported at least one position in the last 2 hours (Decree 26/2019: every 2 h).',
         targets: [target('A', reporting)],
         timeFrom: '2h',
         noValue: '0',
@@ -139,7 +140,13 @@ function maps(layout: Layout): void {
           'purple under way) and pointed along its course; the tooltip gives vessel, speed, course and the time ' +
           'of the last report. Not filtered by home port.',
         targets: [target('A', latest, { format: 'table' })],
-        layer: { kind: 'markers', name: 'Tàu', colourField: 'sog_kn', rotationField: 'cog_deg', symbol: 'triangle' },
+        layer: {
+          kind: 'markers',
+          name: 'Tàu',
+          colourField: 'sog_kn',
+          rotationField: 'cog_deg',
+          symbol: 'triangle',
+        },
         view: { fit: false, lat: 16.75, lon: 107.9, zoom: 8 },
         fieldSteps: { sog_kn: SPEED_STEPS },
         units: { sog_kn: 'velocityknot', cog_deg: 'degree' },
@@ -201,7 +208,8 @@ function silence(layout: Layout): void {
     .add(
       table({
         title: 'Cảnh báo nghề cá gần đây',
-        description: 'The latest alert transitions of the selected departments (boundary, zone, silence, SOS).',
+        description:
+          'The latest alert transitions of the selected departments (boundary, zone, silence, SOS).',
         targets: [target('A', recentAlerts, { format: 'table' })],
         names: {
           Time: 'Thời gian',
@@ -232,7 +240,8 @@ function selectedVessel(layout: Layout): void {
     .add(
       timeseries({
         title: 'Tốc độ tàu $vessel',
-        description: 'Highest speed over ground of the selected vessel in each interval, by source (NMEA, AIS, VMS).',
+        description:
+          'Highest speed over ground of the selected vessel in each interval, by source (NMEA, AIS, VMS).',
         targets: [target('A', speed, { alias: '$tag_source' })],
         unit: 'velocityknot',
         min: 0,
@@ -243,7 +252,8 @@ function selectedVessel(layout: Layout): void {
     .add(
       table({
         title: 'Trạng thái tàu $vessel',
-        description: 'Latest state of the selected vessel: minutes since its last valid position, at sea, zone.',
+        description:
+          'Latest state of the selected vessel: minutes since its last valid position, at sea, zone.',
         targets: [target('A', state, { format: 'table' })],
         timeFrom: STATE_WINDOW,
         fieldSteps: { silent_min: silenceSteps() },
@@ -264,7 +274,8 @@ export function fleetDashboard(): Dashboard {
   return assemble({
     uid: FLEET_UID,
     title: 'Đội tàu cá / VMS',
-    description: 'Fishing fleet: positions, vessels at sea, silent vessels, tracks, boundary and zone alerts.',
+    description:
+      'Fishing fleet: positions, vessels at sea, silent vessels, tracks, boundary and zone alerts.',
     tags: ['vms', 'fisheries'],
     from: 'now-6h',
     variables: [

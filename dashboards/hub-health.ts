@@ -21,7 +21,7 @@ import { alertAnnotation, assemble, departmentVariable, Layout, queryVariable } 
 import { sortBy, stat, table, timeseries } from './panels.ts';
 import type { Step } from './thresholds.ts';
 
-export const HUB_UID = 'hue-hub';
+export const HUB_UID = 'hue-hub-health';
 
 const INSTANCE = tagInVar('instance', 'instance');
 const PER_SECOND = 'suffix: /s';
@@ -40,11 +40,19 @@ const SPOOL_STEPS: Step[] = [
 ];
 
 function counterRate(field: string) {
-  return from('hub').select(ratePerSecond(max(field)).as(field)).where(INSTANCE).everyInterval().groupBy('instance');
+  return from('hub')
+    .select(ratePerSecond(max(field)).as(field))
+    .where(INSTANCE)
+    .everyInterval()
+    .groupBy('instance');
 }
 
 function counterIncrease(field: string) {
-  return from('hub').select(increase(max(field)).as(field)).where(INSTANCE).everyInterval().groupBy('instance');
+  return from('hub')
+    .select(increase(max(field)).as(field))
+    .where(INSTANCE)
+    .everyInterval()
+    .groupBy('instance');
 }
 
 function gaugeOf(field: string) {
@@ -52,7 +60,8 @@ function gaugeOf(field: string) {
 }
 
 function now(layout: Layout): void {
-  const latest = (field: string) => from('hub').select(last(field).as(field)).where(INSTANCE).groupBy('instance');
+  const latest = (field: string) =>
+    from('hub').select(last(field).as(field)).where(INSTANCE).groupBy('instance');
   layout
     .row('Hiện tại')
     .add(
@@ -82,7 +91,8 @@ function now(layout: Layout): void {
     .add(
       stat({
         title: 'Hàng đợi spool',
-        description: 'Points spooled on disk and not yet written to InfluxDB (grows during an InfluxDB outage).',
+        description:
+          'Points spooled on disk and not yet written to InfluxDB (grows during an InfluxDB outage).',
         targets: [target('A', latest('spool_points'), { alias: '$tag_instance' })],
         timeFrom: '15m',
         steps: SPOOL_STEPS,
@@ -94,7 +104,13 @@ function now(layout: Layout): void {
       stat({
         title: 'Độ trễ ghi p99',
         description: '99th percentile of InfluxDB write latency over the last 15 minutes (ms).',
-        targets: [target('A', from('hub').select(max('write_ms_p99').as('write_ms_p99')).where(INSTANCE).groupBy('instance'), { alias: '$tag_instance' })],
+        targets: [
+          target(
+            'A',
+            from('hub').select(max('write_ms_p99').as('write_ms_p99')).where(INSTANCE).groupBy('instance'),
+            { alias: '$tag_instance' },
+          ),
+        ],
         timeFrom: '15m',
         unit: 'ms',
         steps: LATENCY_STEPS,
@@ -106,9 +122,17 @@ function now(layout: Layout): void {
 
 function flow(layout: Layout): void {
   // Points per second by source: positions by link (nmea/ais/vms), readings by medium, camera events.
-  const positions = from('vessel_position').select(perSecond(count('lat')).as('points')).everyInterval(0).groupBy('source');
-  const readings = from('environment').select(perSecond(count('temp_c')).as('points')).everyInterval(0).groupBy('medium');
-  const cameras = from('camera_event').select(perSecond(count('event_id')).as('points')).everyInterval(0);
+  const positions = from('vessel_position')
+    .select(perSecond(count('lat')).as('points'))
+    .everyInterval(0)
+    .groupBy('source');
+  const readings = from('environment')
+    .select(perSecond(count('temp_c')).as('points'))
+    .everyInterval(0)
+    .groupBy('medium');
+  const cameras = from('camera_event')
+    .select(perSecond(count('event_id')).as('points'))
+    .everyInterval(0);
   layout
     .row('Luồng dữ liệu')
     .add(
@@ -183,7 +207,10 @@ function writes(layout: Layout): void {
 }
 
 function failures(layout: Layout): void {
-  const byReason = from('deadletter').select(count('error').as('deadletters')).everyInterval(0).groupBy('reason');
+  const byReason = from('deadletter')
+    .select(count('error').as('deadletters'))
+    .everyInterval(0)
+    .groupBy('reason');
   const totals = from('deadletter').select(count('error').as('deadletters')).groupBy('reason');
   layout
     .row('Thư chết, kết nối và thông báo')
@@ -205,7 +232,10 @@ function failures(layout: Layout): void {
         title: 'Tổng thư chết theo lý do',
         description: 'Dead letters in the time range by reason code, most frequent first.',
         targets: [target('A', totals, { format: 'table' })],
-        transformations: [sortBy('deadletters', true), { id: 'organize', options: { excludeByName: { Time: true } } }],
+        transformations: [
+          sortBy('deadletters', true),
+          { id: 'organize', options: { excludeByName: { Time: true } } },
+        ],
         names: { reason: 'Lý do', deadletters: 'Số lượng' },
       }),
       5,
@@ -225,7 +255,8 @@ function failures(layout: Layout): void {
     .add(
       timeseries({
         title: 'Lỗi gửi thông báo',
-        description: 'Notifications (MQTT, webhook, e-mail) that failed per interval; they are retried from the outbox.',
+        description:
+          'Notifications (MQTT, webhook, e-mail) that failed per interval; they are retried from the outbox.',
         targets: [target('A', counterIncrease('notifier_failures'), { alias: '$tag_instance' })],
         bars: true,
         min: 0,

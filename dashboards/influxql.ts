@@ -83,20 +83,13 @@ export function increase(inner: Expr): Expr {
   return new Expr(`non_negative_difference(${inner.sql})`, inner.refs, 'non_negative_difference');
 }
 
-/** A count per `$__interval` turned into a rate per minute (`$__interval_ms` is Grafana's interval in ms). */
-export function perMinute(inner: Expr): Expr {
-  return new Expr(`${inner.sql} * 60000 / $__interval_ms`, inner.refs, inner.column);
+/** A count per `$__interval` scaled to a count per `windowMs` (`$__interval_ms`: Grafana's interval, ms). */
+export function perWindow(inner: Expr, windowMs: number): Expr {
+  return new Expr(`${inner.sql} * ${windowMs} / $__interval_ms`, inner.refs, inner.column);
 }
 
-/** A count per `$__interval` turned into a rate per second. */
-export function perSecond(inner: Expr): Expr {
-  return new Expr(`${inner.sql} * 1000 / $__interval_ms`, inner.refs, inner.column);
-}
-
-/** A value divided by a constant, e.g. a count over a fixed 15-minute window into a rate per minute. */
-export function dividedBy(inner: Expr, divisor: number): Expr {
-  return new Expr(`${inner.sql} / ${divisor}`, inner.refs, inner.column);
-}
+export const perMinute = (inner: Expr): Expr => perWindow(inner, 60_000);
+export const perSecond = (inner: Expr): Expr => perWindow(inner, 1000);
 
 /** A condition of the WHERE clause, ANDed with the others. */
 export interface Cond {
@@ -119,7 +112,11 @@ export function tagIn(tag: string, values: readonly string[]): Cond {
   return { sql: `${ident(tag)} =~ /^(${alternatives})$/`, refs: [tag] };
 }
 
-export function fieldCmp(field: string, op: '=' | '!=' | '>=' | '>' | '<=' | '<', value: number | boolean | string): Cond {
+export function fieldCmp(
+  field: string,
+  op: '=' | '!=' | '>=' | '>' | '<=' | '<',
+  value: number | boolean | string,
+): Cond {
   const text = typeof value === 'string' ? literal(value) : String(value);
   return { sql: `${ident(field)} ${op} ${text}`, refs: [field] };
 }
@@ -239,7 +236,8 @@ export function showTagValues(measurement: Measurement, key: string, ...conds: C
   if (!schema?.tags.includes(key)) throw schemaError(`${measurement} has no tag "${key}"`);
   for (const c of conds)
     for (const ref of c.refs)
-      if (!schema.tags.includes(ref)) throw schemaError(`${measurement} has no tag "${ref}" (in WHERE ${c.sql})`);
+      if (!schema.tags.includes(ref))
+        throw schemaError(`${measurement} has no tag "${ref}" (in WHERE ${c.sql})`);
   const where = conds.length > 0 ? ` WHERE ${conds.map((c) => c.sql).join(' AND ')}` : '';
   return `SHOW TAG VALUES FROM ${ident(measurement)} WITH KEY = ${ident(key)}${where}`;
 }

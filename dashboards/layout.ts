@@ -129,7 +129,12 @@ export interface VariableOptions {
 }
 
 /** A variable whose options come from an InfluxQL `SHOW TAG VALUES` query, refreshed on load. */
-export function queryVariable(name: string, label: string, query: string, opts: VariableOptions = {}): QueryVariableBuilder {
+export function queryVariable(
+  name: string,
+  label: string,
+  query: string,
+  opts: VariableOptions = {},
+): QueryVariableBuilder {
   const multi = opts.multi ?? true;
   const includeAll = opts.includeAll ?? true;
   const builder = new QueryVariableBuilder(name)
@@ -146,7 +151,11 @@ export function queryVariable(name: string, label: string, query: string, opts: 
   if (opts.current === 'all') {
     builder.current({ selected: true, text: ['All'], value: ['$__all'] });
   } else if (opts.current !== undefined) {
-    builder.current({ selected: true, text: multi ? [opts.current] : opts.current, value: multi ? [opts.current] : opts.current });
+    builder.current({
+      selected: true,
+      text: multi ? [opts.current] : opts.current,
+      value: multi ? [opts.current] : opts.current,
+    });
   }
   return builder;
 }
@@ -156,9 +165,14 @@ export function queryVariable(name: string, label: string, query: string, opts: 
  * variable lists those present in `alert`; each dashboard preselects its own (`fisheries` for the fleet).
  */
 export function departmentVariable(preselect: 'all' | string): QueryVariableBuilder {
-  return queryVariable('department', 'Phòng ban (cảnh báo)', 'SHOW TAG VALUES FROM "alert" WITH KEY = "department"', {
-    current: preselect,
-  });
+  return queryVariable(
+    'department',
+    'Phòng ban (cảnh báo)',
+    'SHOW TAG VALUES FROM "alert" WITH KEY = "department"',
+    {
+      current: preselect,
+    },
+  );
 }
 
 /** Firing alerts of the selected departments as annotations: text = message, tags = rule, entity, severity. */

@@ -36,8 +36,8 @@ import { PanelBuilder as Gauge } from '@grafana/grafana-foundation-sdk/gauge';
 import {
   PanelBuilder as Geomap,
   MapViewConfigBuilder,
-  TooltipOptionsBuilder,
   TooltipMode,
+  TooltipOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/geomap';
 import { PanelBuilder as Stat } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as StateTimeline } from '@grafana/grafana-foundation-sdk/statetimeline';
@@ -94,12 +94,16 @@ interface Shared<T> {
 
 /** `cells`: colour table cells by their field's steps. */
 function apply<B extends Shared<B>>(b: B, c: Common, cells = false): B {
-  b.title(c.title).description(c.description).datasource({ ...DATASOURCE_REF }).targets([...c.targets]);
+  b.title(c.title)
+    .description(c.description)
+    .datasource({ ...DATASOURCE_REF })
+    .targets([...c.targets]);
   if (c.unit) b.unit(c.unit);
   if (c.decimals !== undefined) b.decimals(c.decimals);
   if (c.min !== undefined) b.min(c.min);
   if (c.max !== undefined) b.max(c.max);
-  if (c.steps) b.thresholds(thresholds(c.steps)).colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds));
+  if (c.steps)
+    b.thresholds(thresholds(c.steps)).colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds));
   if (c.timeFrom) b.timeFrom(c.timeFrom);
   if (c.minInterval) b.interval(c.minInterval);
   if (c.mappings) b.mappings(c.mappings);
@@ -120,7 +124,8 @@ function apply<B extends Shared<B>>(b: B, c: Common, cells = false): B {
     if (steps) {
       properties.push({ id: 'thresholds', value: thresholds(steps).build() });
       properties.push({ id: 'color', value: { mode: FieldColorModeId.Thresholds } });
-      if (cells) properties.push({ id: 'custom.cellOptions', value: { type: TableCellDisplayMode.ColorBackground } });
+      if (cells)
+        properties.push({ id: 'custom.cellOptions', value: { type: TableCellDisplayMode.ColorBackground } });
     }
     b.overrideByName(field, properties);
   }
@@ -153,7 +158,9 @@ export function timeseries(c: TimeseriesOptions): Timeseries {
   if (c.stacked) b.stacking(new StackingConfigBuilder().mode(StackingMode.Normal).group('A'));
   if (c.steps) {
     b.thresholdsStyle(
-      new GraphThresholdsStyleConfigBuilder().mode(c.thresholdsStyle ?? GraphThresholdsStyleMode.DashedAndArea),
+      new GraphThresholdsStyleConfigBuilder().mode(
+        c.thresholdsStyle ?? GraphThresholdsStyleMode.DashedAndArea,
+      ),
     );
     // Series keep their own colours; the steps colour the background bands.
     b.colorScheme(new FieldColorBuilder().mode(FieldColorModeId.PaletteClassic));
@@ -173,7 +180,12 @@ export function stat(c: StatOptions): Stat {
     .colorMode(c.colorMode ?? BigValueColorMode.Background)
     .graphMode(c.sparkline ? BigValueGraphMode.Area : BigValueGraphMode.None)
     .textMode(BigValueTextMode.Auto)
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs([c.calc ?? 'lastNotNull']).values(false).fields(''));
+    .reduceOptions(
+      new ReduceDataOptionsBuilder()
+        .calcs([c.calc ?? 'lastNotNull'])
+        .values(false)
+        .fields(''),
+    );
 }
 
 export function gauge(c: Common): Gauge {
@@ -188,11 +200,19 @@ export function table(c: Common): Table {
 }
 
 export function barchart(c: Common & { xField: string }): BarChart {
-  return apply(new BarChart(), c).xField(c.xField).legend(legend()).showValue(VisibilityMode.Auto).fillOpacity(80);
+  return apply(new BarChart(), c)
+    .xField(c.xField)
+    .legend(legend())
+    .showValue(VisibilityMode.Auto)
+    .fillOpacity(80);
 }
 
 export function stateTimeline(c: Common): StateTimeline {
-  return apply(new StateTimeline(), c).legend(legend()).showValue(VisibilityMode.Never).mergeValues(true).rowHeight(0.8);
+  return apply(new StateTimeline(), c)
+    .legend(legend())
+    .showValue(VisibilityMode.Never)
+    .mergeValues(true)
+    .rowHeight(0.8);
 }
 
 export interface MapLayer {
@@ -216,7 +236,9 @@ export interface MapView {
 }
 
 function layerConfig(layer: MapLayer): Record<string, unknown> {
-  const colour = layer.colourField ? { field: layer.colourField, fixed: 'dark-green' } : { fixed: 'dark-green' };
+  const colour = layer.colourField
+    ? { field: layer.colourField, fixed: 'dark-green' }
+    : { fixed: 'dark-green' };
   const style: Record<string, unknown> = {
     color: colour,
     opacity: 0.9,
@@ -224,23 +246,38 @@ function layerConfig(layer: MapLayer): Record<string, unknown> {
     symbol: { mode: 'fixed', fixed: `img/icons/marker/${layer.symbol ?? 'circle'}.svg` },
     symbolAlign: { horizontal: 'center', vertical: 'center' },
   };
-  if (layer.rotationField) style.rotation = { field: layer.rotationField, fixed: 0, min: -360, max: 360, mode: 'mod' };
+  if (layer.rotationField)
+    style.rotation = { field: layer.rotationField, fixed: 0, min: -360, max: 360, mode: 'mod' };
   if (layer.textField) {
     style.text = { mode: 'field', field: layer.textField, fixed: '' };
-    style.textConfig = { fontSize: 11, offsetX: 0, offsetY: -12, textAlign: 'center', textBaseline: 'bottom' };
+    style.textConfig = {
+      fontSize: 11,
+      offsetX: 0,
+      offsetY: -12,
+      textAlign: 'center',
+      textBaseline: 'bottom',
+    };
   }
-  return layer.kind === 'route' ? { arrow: 1, style: { ...style, lineWidth: 3 } } : { showLegend: true, style };
+  return layer.kind === 'route'
+    ? { arrow: 1, style: { ...style, lineWidth: 3 } }
+    : { showLegend: true, style };
 }
 
 export function geomap(c: Common & { layer: MapLayer; view: MapView }): Geomap {
   const view = new MapViewConfigBuilder().id(c.view.fit ? 'fit' : 'coords').allLayers(true);
   if (c.view.fit) view.padding(15).lastOnly(false);
-  else view.lat(c.view.lat ?? 0).lon(c.view.lon ?? 0).zoom(c.view.zoom ?? 8);
+  else
+    view
+      .lat(c.view.lat ?? 0)
+      .lon(c.view.lon ?? 0)
+      .zoom(c.view.zoom ?? 8);
   const layer = new MapLayerOptionsBuilder()
     .type(c.layer.kind)
     .name(c.layer.name)
     .config(layerConfig(c.layer))
-    .location(new FrameGeometrySourceBuilder().mode(FrameGeometrySourceMode.Coords).latitude('lat').longitude('lon'))
+    .location(
+      new FrameGeometrySourceBuilder().mode(FrameGeometrySourceMode.Coords).latitude('lat').longitude('lon'),
+    )
     .tooltip(true);
   return apply(new Geomap(), c)
     .view(view)

@@ -62,7 +62,10 @@ export function waterClassSteps(limits: ClassLimits): Step[] {
     case 'lower': {
       // Worst (D) below the lowest minimum; each minimum, ascending, starts its class.
       const ascending = [...limits.limits].sort((a, b) => a.min - b.min);
-      return [{ value: null, color: colour('D') }, ...ascending.map((l) => ({ value: l.min, color: colour(l.cls) }))];
+      return [
+        { value: null, color: colour('D') },
+        ...ascending.map((l) => ({ value: l.min, color: colour(l.cls) })),
+      ];
     }
     case 'range': {
       // Widest range first: below every range and above every range is D.

@@ -10,7 +10,7 @@ import { geomap, table, timeseries } from './panels.ts';
 import { QCVN08 } from './qcvn08.ts';
 import { nh4Steps, type Step, waterClassSteps } from './thresholds.ts';
 
-export const WATER_UID = 'hue-water';
+export const WATER_UID = 'hue-water-quality';
 
 const WATER = tagIs('medium', 'water');
 const STATION = tagInVar('station', 'station');
@@ -73,7 +73,8 @@ const PARAMETERS: readonly Parameter[] = [
   {
     field: 'turbidity_ntu',
     title: 'Độ đục',
-    description: 'Turbidity (NTU) per station. QCVN 08:2023 sets no class limit: compare with the site baseline.',
+    description:
+      'Turbidity (NTU) per station. QCVN 08:2023 sets no class limit: compare with the site baseline.',
     unit: 'suffix: NTU',
   },
 ];
@@ -114,7 +115,11 @@ function latest(layout: Layout): void {
 function trends(layout: Layout): void {
   layout.row('Diễn biến theo QCVN 08:2023');
   for (const p of PARAMETERS) {
-    const query = from('environment').select(mean(p.field).as(p.field)).where(WATER, STATION).everyInterval().groupBy('station');
+    const query = from('environment')
+      .select(mean(p.field).as(p.field))
+      .where(WATER, STATION)
+      .everyInterval()
+      .groupBy('station');
     layout.add(
       timeseries({
         title: p.title,

@@ -21,7 +21,12 @@ async function startCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
   const { config, baseDir } = loadConfig(values.config);
   const log = createLogger(config.log);
-  const hub = await startHub({ config, baseDir, log });
+  const hub = await startHub({
+    config,
+    baseDir,
+    log,
+    ...(values.config ? { configFile: values.config } : {}),
+  });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -37,6 +42,9 @@ async function startCommand(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => {
+    hub.alerts.reload().then((result) => log.info({ result }, 'rules reloaded (SIGHUP)'));
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {

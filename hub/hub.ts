@@ -11,13 +11,15 @@ import { type RunningBroker, startBroker } from '../broker/broker.ts';
 import { routeTopic } from '../broker/topics.ts';
 import { resolveFrom } from '../config/load.ts';
 import type { HubConfig } from '../config/schema.ts';
-import { archivingIngest } from '../ingest/archive.ts';
+import { archiveReceipt } from '../ingest/archive.ts';
 import { DurableWriter } from '../ingest/durable.ts';
 import { startInfluxd } from '../ingest/influxd-process.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
+import type { Point } from '../ingest/point.ts';
 import { Registry } from '../ingest/registry.ts';
 import { SeriesClock } from '../ingest/time.ts';
 import { AqiEnricher } from '../ingest/vn-aqi-enricher.ts';
+import { type HubAlerts, startAlerts } from './alerts-wiring.ts';
 import { deviceInfoPoints } from './device-info.ts';
 import { mergeDevices, readDevicesFile } from './devices-file.ts';
 import { buildHealth, type ComponentHealth, type HealthReport } from './health.ts';
@@ -36,6 +38,8 @@ export interface HubOptions {
   now?: () => number;
   /** Where to record the writer's own log of what it sent (tests, crash checks). */
   writerRecordFile?: string;
+  /** The config file, re-read when the rules are reloaded (SIGHUP, `POST /api/rules/reload`). */
+  configFile?: string;
 }
 
 export interface Hub {
@@ -49,6 +53,7 @@ export interface Hub {
   /** Audit log, evidence archive, HTTP guards. */
   safeguards: Safeguards;
   latest: LatestState;
+  alerts: HubAlerts;
   app: FastifyInstance;
   mqttPort: number;
   wsPort: number | null;
@@ -102,11 +107,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       hooks: {
         written: (lines, ms) => metrics.recordWrite(lines, ms),
         writeError: (kind) => metrics.recordWriteError(kind),
-        influxUp: (up) =>
-          log[up ? 'info' : 'warn'](
-            { url: influxUrl },
-            up ? 'InfluxDB reachable' : 'InfluxDB unreachable: spooling',
-          ),
+        influxUp: () => {}, // the drainer logs each change, with its reason
         rejected: (lines, error) => {
           for (const line of lines) {
             if (line.startsWith('deadletter,')) {
@@ -137,6 +138,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const latest = new LatestState();
 
     let broker: RunningBroker | undefined;
+    // The alert engine joins the live stream once it has started (it needs the broker to publish).
+    let onLive: (points: Point[], receivedAtMs: number) => void = () => {};
     const publish = (topic: string, payload: string, qos: 0 | 1 = 0, retain = false) => {
       broker
         ?.publish(topic, payload, { qos, retain })
@@ -151,17 +154,27 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       log: log.child({ module: 'ingest' }),
       enrich: (point) => (point.measurement === 'environment' ? aqi.enrich(point) : [point]),
       publish: (topic, payload) => publish(topic, payload),
-      onAccepted: (points) => latest.update(points),
+      onAccepted: (points, receivedAtMs) => {
+        latest.update(points);
+        onLive(points, receivedAtMs);
+      },
     });
     pipelineRef = pipeline;
-    // Vessel messages are archived as evidence beside their ingest; the PUBACK waits for both.
-    const ingest = archivingIngest(safeguards.archive, pipeline.ingest.bind(pipeline));
 
     // Backpressure: while the spool is at its cap, QoS 1 publishes wait (no PUBACK; the device keeps
     // its message) and QoS 0 messages are refused and counted.
     const waiting: Array<() => void> = [];
+    // Full also when the last message did not fit in the space left, until InfluxDB takes some lines:
+    // otherwise the waiting messages would be retried (and refused) every 100 ms.
+    let blockedAtLines = -1;
+    const spoolFull = (): boolean => {
+      if (durable.isFull()) return true;
+      if (blockedAtLines < 0) return false;
+      if (durable.stats().spoolLines < blockedAtLines) blockedAtLines = -1;
+      return blockedAtLines >= 0;
+    };
     const backpressure = setInterval(() => {
-      while (waiting.length > 0 && !durable.isFull()) waiting.shift()?.();
+      while (waiting.length > 0 && !spoolFull()) waiting.shift()?.();
     }, 100);
     cleanups.push(() => clearInterval(backpressure));
 
@@ -183,13 +196,26 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
             client: client.name,
             receivedAtMs: now(),
           };
-          const run = () => ingest(route.source, message, done);
-          if (!durable.isFull()) return run();
-          if (packet.qos === 0) {
-            metrics.refusedQos0.inc();
-            return done(null);
-          }
-          waiting.push(run);
+          // Vessel messages are archived as evidence at receipt; the PUBACK waits for that record too.
+          const finish = archiveReceipt(safeguards.archive, route.source, message)(done);
+          const refuseOrWait = (didNotFit = false) => {
+            if (didNotFit) blockedAtLines = durable.stats().spoolLines;
+            if (packet.qos === 0) {
+              metrics.refusedQos0.inc();
+              return finish(null);
+            }
+            waiting.push(run);
+          };
+          // A message that does not fit in the space left waits like one that came when the spool was
+          // full: an error here would close the connection, and the device would resend into a loop.
+          const run = () =>
+            pipeline.ingest(route.source, message, (err) =>
+              (err as { code?: string } | null)?.code === 'HUB_ERR_SPOOL_FULL'
+                ? refuseOrWait(true)
+                : finish(err ?? null),
+            );
+          if (!spoolFull()) return run();
+          refuseOrWait();
         },
         onRateLimited: (client, packet) =>
           pipeline.deadLetter(
@@ -225,10 +251,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const aisExpiry = setInterval(() => {
       const rejects = adapters.expireAisFragments(now());
       for (const r of rejects) {
-        pipeline.deadLetter(
-          { topic: '(ais)', client: 'hub', reason: r.reason, error: r.error, payload: r.raw },
-          now(),
-        );
+        const dl = { topic: r.topic || '(ais)', client: r.client || 'hub', reason: r.reason, error: r.error };
+        pipeline.deadLetter({ ...dl, ...(r.raw !== undefined ? { payload: r.raw } : {}) }, now());
       }
     }, 1_000);
     cleanups.push(() => clearInterval(aisExpiry));
@@ -255,11 +279,26 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
     pipeline.writeInternal(deviceInfoPoints(registry.all(), now()));
 
+    const alerts = await startAlerts({
+      config,
+      baseDir,
+      configFile: opts.configFile,
+      registry,
+      log: log.child({ module: 'alerts' }),
+      now,
+      influx: { ...config.influx, url: influxUrl },
+      publish: (topic, payload, o) => runningBroker.publish(topic, payload, o),
+      // Alert and fleet-state points are stored, not fed back into the engine.
+      writePoints: (points) => pipeline.writeInternal(points),
+    });
+    cleanups.push(() => alerts.stop());
+    onLive = alerts.onPoints;
+
     const healthSource = (): Record<string, ComponentHealth> => {
       const stats = durable.stats();
       const components: Record<string, ComponentHealth> = {
         broker: { ok: true, clients: runningBroker.clientCount(), mqttPort: runningBroker.mqttPort },
-        spool: durable.isFull()
+        spool: spoolFull()
           ? { ok: false, reason: 'spool is full: QoS 1 publishes wait, QoS 0 are refused', ...stats }
           : { ok: true, lines: stats.spoolLines, bytes: stats.spoolBytes },
         influxdb: stats.influxUp
@@ -270,6 +309,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
               url: influxUrl,
             },
       };
+      components.alerts = alerts.health();
       if (modbus) {
         // A device counts as down once a poll has failed, not while its first poll is under way.
         const down = modbus.status().filter((d) => !d.up && d.polls > 0);
@@ -291,7 +331,12 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       health,
       latest,
       security: safeguards.httpSecurity,
-      routes: safeguards.routes,
+      routes: [
+        ...safeguards.routes,
+        ...alerts.routes(health, (action, detail) =>
+          safeguards.audit.record({ action, actor: 'http', detail }),
+        ),
+      ],
     });
     await app.listen({ port: config.http.port, host: config.http.host });
     const httpPort = (app.server.address() as { port: number }).port;
@@ -309,7 +354,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
           metrics,
           spoolPoints: () => stats.spoolLines,
           clients: () => runningBroker.clientCount(),
-          notifierFailures: () => 0,
+          notifierFailures: () => alerts.notifierFailures(),
           health,
         },
         now(),
@@ -343,6 +388,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       durable,
       safeguards,
       latest,
+      alerts,
       app,
       mqttPort: runningBroker.mqttPort,
       wsPort: runningBroker.wsPort,

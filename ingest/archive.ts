@@ -42,16 +42,6 @@ export interface ArchiveHead {
   file: string;
 }
 
-/** Calls `done` once all `n` parts have finished, with the first error any of them had. */
-export function joinDone(n: number, done: (err: Error | null) => void): (err?: Error | null) => void {
-  let left = n;
-  let first: Error | null = null;
-  return (err) => {
-    if (err && !first) first = err;
-    if (--left === 0) done(first);
-  };
-}
-
 export class EvidenceArchive {
   readonly #opts: ArchiveOptions;
   readonly #group: GroupCommit<ArchiveMessage>;
@@ -213,25 +203,26 @@ export class EvidenceArchive {
 /** The sources whose raw messages are evidence: NMEA and VMS from vessels, AIS from shore receivers. */
 export const ARCHIVED_SOURCES: ReadonlySet<string> = new Set(['nmea', 'vms', 'ais']);
 
-type Ingest<S extends string> = (
-  source: S,
-  message: ArchiveMessage,
-  done: (err?: Error | null) => void,
-) => void;
-
 /**
- * Wraps the pipeline's ingest: a vessel message is archived and ingested side by side, and its `done`
- * (the PUBACK) waits for both to be durable. Other sources go straight through.
+ * Archives a vessel message at receipt (once, even if its ingest must wait for spool space and run again)
+ * and returns a wrapper for the publisher's `done`: the PUBACK then waits for the archive record too.
+ * Other sources, or no archive: `done` unchanged.
  */
-export function archivingIngest<S extends string>(
+export function archiveReceipt(
   archive: EvidenceArchive | undefined,
-  ingest: Ingest<S>,
-): Ingest<S> {
-  if (!archive) return ingest;
-  return (source, message, done) => {
-    if (!ARCHIVED_SOURCES.has(source)) return ingest(source, message, done);
-    const both = joinDone(2, (err) => done(err));
-    archive.append(message, both);
-    ingest(source, message, both);
+  source: string,
+  message: ArchiveMessage,
+): (done: (err: Error | null) => void) => (err?: Error | null) => void {
+  if (!archive || !ARCHIVED_SOURCES.has(source)) return (done) => (err) => done(err ?? null);
+  let archived: { err: Error | null } | undefined;
+  let waiting: (() => void) | undefined;
+  archive.append(message, (err) => {
+    archived = { err };
+    waiting?.();
+  });
+  return (done) => (err) => {
+    const finish = () => done(err ?? archived?.err ?? null);
+    if (archived) finish();
+    else waiting = finish;
   };
 }

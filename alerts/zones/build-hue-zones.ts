@@ -6,7 +6,7 @@
  * - The 6 nm (inshore) and 24 nm (mid-shore) lines (Decree 26/2019 art. 43) are offsets of a smoothed
  *   coastal baseline through DOMAIN.md's points (16.80,107.23 NW; Thuan An 16.558,107.640; Chan May
  *   16.335,108.003), extended a little into the neighbouring provinces. 1 nm = 1.852 km.
- * - `vn-waters`: the north edge follows the southern part of the 2000 Gulf of Tonkin delimitation line,
+ * - `outer-boundary`: the north edge follows the southern part of the 2000 Gulf of Tonkin delimitation line,
  *   approximated by a straight line to its last point (point 21 ≈ 17°23'N 108°06'E), then east along
  *   that parallel (undelimited beyond point 21); the east edge approximates the 200-nm EEZ limit at
  *   111.3°E; the south and west edges are far closing lines on land or far south, not boundaries a Hue
@@ -108,7 +108,7 @@ const coast = {
       description: '6 nm to 24 nm line: the mid-shore zone (Decree 26/2019 art. 43).',
     }),
     feature(
-      'vn-waters',
+      'outer-boundary',
       [
         ring([
           [104.5, 14.5],
@@ -147,5 +147,5 @@ function geojsonText(value: unknown): string {
 }
 
 const dir = new URL('.', import.meta.url);
-writeFileSync(new URL('hue-coast.geojson', dir), geojsonText(coast));
+writeFileSync(new URL('hue.geojson', dir), geojsonText(coast));
 writeFileSync(new URL('hue-ports.geojson', dir), geojsonText(ports));

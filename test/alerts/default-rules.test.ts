@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { AlertsConfigSchema } from '../../alerts/config.ts';
 import { evaluatePoint, newRuleState, tickRule } from '../../alerts/engine.ts';
-import { loadRules } from '../../alerts/rule-loader.ts';
+import { DEFAULT_RULES_FILE, loadRules, readRulesFile } from '../../alerts/rule-loader.ts';
 import type { LoadedRule, RuleState, Transition } from '../../alerts/types.ts';
 import type { FieldValue } from '../../ingest/point.ts';
 import { Registry } from '../../ingest/registry.ts';
@@ -51,6 +52,21 @@ describe('the bundled Hue rule set', () => {
       'modbus-device-down',
     ]);
     expect(rules.every((r) => r.source && r.messageVi)).toBe(true);
+  });
+
+  it('a parsed alerts config parses again to itself (the hub may validate twice)', () => {
+    const input = {
+      rulesFile: 'x.yaml',
+      rules: [{ ...readRulesFile(DEFAULT_RULES_FILE)[8] }],
+      mutes: [{ department: 'fisheries', to: '2025-03-02T00:00:00+07:00', reason: 'drill' }],
+    };
+    const once = AlertsConfigSchema.parse(input);
+    expect(AlertsConfigSchema.parse(once)).toEqual(once);
+    expect(once.rules[0]).toMatchObject({
+      id: 'vms-silent-6h',
+      after: 6 * HOUR,
+      where: { source: ['vms', 'nmea'] },
+    });
   });
 
   it('divides every duration by timeScale (the demo speed-up)', () => {

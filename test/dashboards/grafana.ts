@@ -49,7 +49,14 @@ export function roundInterval(ms: number): number {
   return 31_536_000_000;
 }
 
-const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNITS_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 export function durationMs(text: string): number {
   const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(text);
@@ -82,7 +89,9 @@ export interface PanelLike {
 
 /** A panel's range: its relative-time override (`timeFrom`) replaces the dashboard's. */
 export function panelRange(panel: PanelLike, dashboard: Range): Range {
-  return panel.timeFrom ? { fromMs: dashboard.toMs - durationMs(panel.timeFrom), toMs: dashboard.toMs } : dashboard;
+  return panel.timeFrom
+    ? { fromMs: dashboard.toMs - durationMs(panel.timeFrom), toMs: dashboard.toMs }
+    : dashboard;
 }
 
 /** Width of a panel on a 1920-px wall, which Grafana uses as max data points when none is set. */
@@ -90,7 +99,11 @@ export function panelResolution(panel: PanelLike): number {
   return panel.maxDataPoints ?? Math.round(((panel.gridPos?.w ?? 24) / 24) * 1920);
 }
 
-export function panelInterval(panel: PanelLike, range: Range, datasourceMin: string): { ms: number; text: string } {
+export function panelInterval(
+  panel: PanelLike,
+  range: Range,
+  datasourceMin: string,
+): { ms: number; text: string } {
   const low = durationMs(panel.interval ?? datasourceMin);
   const ms = Math.max(roundInterval((range.toMs - range.fromMs) / panelResolution(panel)), low);
   return { ms, text: formatInterval(ms) };
@@ -136,12 +149,17 @@ export interface InterpolationContext {
 export function interpolate(query: string, ctx: InterpolationContext): string {
   let out = query.replaceAll('$timeFilter', `time >= ${ctx.range.fromMs}ms and time <= ${ctx.range.toMs}ms`);
   if (ctx.interval) {
-    out = out.replaceAll('$__interval_ms', String(ctx.interval.ms)).replaceAll('$__interval', ctx.interval.text);
+    out = out
+      .replaceAll('$__interval_ms', String(ctx.interval.ms))
+      .replaceAll('$__interval', ctx.interval.text);
   }
   return out.replace(/\$\{(\w+)\}|\$(\w+)|\[\[(\w+)\]\]/g, (whole, a, b, c) => {
     const name = (a ?? b ?? c) as string;
     const v = ctx.variables.get(name);
-    if (!v) throw new Error(`query uses $${name}, which is neither a macro nor a variable of the dashboard: ${query}`);
+    if (!v)
+      throw new Error(
+        `query uses $${name}, which is neither a macro nor a variable of the dashboard: ${query}`,
+      );
     return formatVariable(v);
   });
 }
@@ -161,7 +179,10 @@ export function thresholdColour(steps: readonly Step[], value: number): string {
 /** Grafana's sortBy transformation on table rows. */
 export function applySortBy<T extends Record<string, unknown>>(
   rows: readonly T[],
-  transformations: ReadonlyArray<{ id: string; options?: { sort?: Array<{ field: string; desc?: boolean }> } }>,
+  transformations: ReadonlyArray<{
+    id: string;
+    options?: { sort?: Array<{ field: string; desc?: boolean }> };
+  }>,
 ): T[] {
   let out = [...rows];
   for (const t of transformations) {

@@ -12,7 +12,12 @@ import { AqiEnricher } from '../../ingest/vn-aqi-enricher.ts';
 import { CAMERAS, LABELS } from '../../simulators/cameras/catalogue.ts';
 import { Random } from '../../simulators/common/random.ts';
 import { defaultOuterBoundary, insideBoundary } from '../../simulators/fleet/boundary.ts';
-import { HOME_PORTS, INSHORE_LIMIT_KM, MIDSHORE_LIMIT_KM, offshoreKm } from '../../simulators/fleet/geography.ts';
+import {
+  HOME_PORTS,
+  INSHORE_LIMIT_KM,
+  MIDSHORE_LIMIT_KM,
+  offshoreKm,
+} from '../../simulators/fleet/geography.ts';
 import { FleetModel } from '../../simulators/fleet/motion.ts';
 import { planFleet } from '../../simulators/fleet/vessels.ts';
 import { STATIONS } from '../../simulators/stations/catalogue.ts';
@@ -88,7 +93,12 @@ function fleet(b: Builder, nowMs: number): void {
       if (!spec) continue;
       if (s.reporting) {
         const fields = { lat: s.lat, lon: s.lon, sog_kn: s.sogKn, cog_deg: s.cogDeg };
-        b.points.push({ measurement: 'vessel_position', tags: { vessel: s.id, source: 'nmea' }, fields, time: msToNs(t) });
+        b.points.push({
+          measurement: 'vessel_position',
+          tags: { vessel: s.id, source: 'nmea' },
+          fields,
+          time: msToNs(t),
+        });
         if (spec.channels.ais && step % 3 === 0)
           b.points.push({
             measurement: 'vessel_position',
@@ -122,14 +132,34 @@ function fleet(b: Builder, nowMs: number): void {
         driftInside = false;
         b.facts.crossingMs = t;
         b.points.push(
-          alertPoint('boundary-crossed', 'fisheries', 'critical', s.id, 'firing', t, t, 0.2, `${s.id} crossed the boundary`),
+          alertPoint(
+            'vessel-crossed-boundary',
+            'fisheries',
+            'critical',
+            s.id,
+            'firing',
+            t,
+            t,
+            0.2,
+            `${s.id} crossed the boundary`,
+          ),
         );
       }
     }
   }
   const silentSince = startMs + 50 * MINUTE;
   b.points.push(
-    alertPoint('vessel-silent-6h', 'fisheries', 'critical', silent.id, 'firing', silentSince + 6 * HOUR, silentSince, 360, `${silent.id} silent for 6 h at sea`),
+    alertPoint(
+      'vms-silent-6h',
+      'fisheries',
+      'warning',
+      silent.id,
+      'firing',
+      silentSince + 6 * HOUR,
+      silentSince,
+      360,
+      `${silent.id} silent for 6 h at sea`,
+    ),
   );
   b.facts.silentVessel = silent.id;
   b.facts.driftVessel = drift.id;
@@ -157,7 +187,8 @@ function stations(b: Builder, nowMs: number): void {
       };
       const out = enricher.enrich(point);
       b.points.push(...out);
-      if (s.id === polluted && typeof point.fields.aqi === 'number') b.facts.pollutedLiveAqi = point.fields.aqi;
+      if (s.id === polluted && typeof point.fields.aqi === 'number')
+        b.facts.pollutedLiveAqi = point.fields.aqi;
     }
   }
   for (const d of stationRegistry())
@@ -169,18 +200,60 @@ function stations(b: Builder, nowMs: number): void {
     });
   const peakAt = episode.startMs + 9 * HOUR;
   b.points.push(
-    alertPoint('aqi-bad', 'environment', 'warning', polluted, 'firing', peakAt, peakAt, 172, `${polluted}: VN_AQI bad`),
-    alertPoint('nh4-health', 'environment', 'warning', nh4Station, 'firing', peakAt, peakAt, 2.4, `${nh4Station}: NH4+ above 0.3 mg/L`),
-    alertPoint('pm25-high', 'environment', 'info', 'hue-centre-air', 'firing', nowMs - 20 * HOUR, nowMs - 20 * HOUR, 52, 'PM2.5 high'),
-    alertPoint('pm25-high', 'environment', 'info', 'hue-centre-air', 'resolved', nowMs - 18 * HOUR, nowMs - 20 * HOUR, 30, 'PM2.5 back to normal'),
+    alertPoint(
+      'aqi-bad',
+      'environment',
+      'warning',
+      polluted,
+      'firing',
+      peakAt,
+      peakAt,
+      172,
+      `${polluted}: VN_AQI bad`,
+    ),
+    alertPoint(
+      'water-nh4-high',
+      'environment',
+      'warning',
+      nh4Station,
+      'firing',
+      peakAt,
+      peakAt,
+      2.4,
+      `${nh4Station}: NH4+ above 0.3 mg/L`,
+    ),
+    alertPoint(
+      'pm25-high',
+      'environment',
+      'warning',
+      'hue-centre-air',
+      'firing',
+      nowMs - 20 * HOUR,
+      nowMs - 20 * HOUR,
+      52,
+      'PM2.5 high',
+    ),
+    alertPoint(
+      'pm25-high',
+      'environment',
+      'warning',
+      'hue-centre-air',
+      'resolved',
+      nowMs - 18 * HOUR,
+      nowMs - 20 * HOUR,
+      30,
+      'PM2.5 back to normal',
+    ),
   );
   b.facts.pollutedStation = polluted;
   b.facts.cleanAirStations = STATIONS.filter((s) => s.medium === 'air' && s.id !== polluted).map((s) => s.id);
   b.facts.nh4Station = nh4Station;
-  b.facts.cleanWaterStations = STATIONS.filter((s) => s.medium === 'water' && s.id !== nh4Station).map((s) => s.id);
+  b.facts.cleanWaterStations = STATIONS.filter((s) => s.medium === 'water' && s.id !== nh4Station).map(
+    (s) => s.id,
+  );
 }
 
-/** Camera events over 6 h at half the catalogue's rates; Phu Xuan bridge jammed (80 vehicles/min) for 30 min. */
+/** Camera events over 6 h at half the catalogue's rates; Phu Xuan bridge jammed (20 cars/min) for 30 min. */
 function cameras(b: Builder, nowMs: number): void {
   const congested = 'phu-xuan-bridge';
   const rng = new Random('dashboards-cameras');
@@ -189,8 +262,13 @@ function cameras(b: Builder, nowMs: number): void {
     const eventId = `ev-${++serial}`;
     const tags = { camera, label };
     const fields = { event_id: eventId, score: 0.6 + rng.next() * 0.39, zones: [...zones].sort().join(',') };
-    // Distinct microseconds per event: two objects of one label in one frame never overwrite each other.
-    b.points.push({ measurement: 'camera_event', tags: { ...tags, type: 'new' }, fields, time: msToNs(atMs) + BigInt(serial) });
+    // Distinct nanoseconds per event: two objects of one label in one frame never overwrite each other.
+    b.points.push({
+      measurement: 'camera_event',
+      tags: { ...tags, type: 'new' },
+      fields,
+      time: msToNs(atMs) + BigInt(serial),
+    });
     const duration = rng.range(5, 90);
     b.points.push({
       measurement: 'camera_event',
@@ -206,8 +284,8 @@ function cameras(b: Builder, nowMs: number): void {
   }
   const jam = CAMERAS.find((c) => c.id === congested);
   if (!jam) throw new Error(`no camera ${congested} in the catalogue`);
-  for (let t = nowMs - 30 * MINUTE; t < nowMs - MINUTE; t += MINUTE / 80)
-    object(congested, rng.chance(0.6) ? 'motorcycle' : 'car', jam.zones, t);
+  for (let t = nowMs - 30 * MINUTE; t < nowMs - 10_000; t += MINUTE / 20)
+    object(congested, 'car', jam.zones, t);
   for (const c of CAMERAS)
     b.points.push({
       measurement: 'device_info',
@@ -216,7 +294,17 @@ function cameras(b: Builder, nowMs: number): void {
       time: msToNs(nowMs - 47 * HOUR),
     });
   b.points.push(
-    alertPoint('camera-congestion', 'urban', 'warning', congested, 'firing', nowMs - 20 * MINUTE, nowMs - 20 * MINUTE, 80, `${congested}: congestion`),
+    alertPoint(
+      'camera-congestion',
+      'traffic',
+      'warning',
+      congested,
+      'firing',
+      nowMs - 20 * MINUTE,
+      nowMs - 20 * MINUTE,
+      80,
+      `${congested}: congestion`,
+    ),
   );
   b.facts.congestedCamera = congested;
 }

@@ -9,7 +9,7 @@ import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { countPoints } from '../helpers/influxd.ts';
 import { publishWindowed, RawMqtt } from './raw-mqtt.ts';
 
-const DRAIN_TIMEOUT_MS = 0;
+const DRAIN_TIMEOUT_MS = 500;
 const RELAYED = 300;
 const RELAY_BYTES = 64 * 1024; // 300 × 64 KiB ≈ 19 MiB: more than the socket buffers of a paused reader
 const REPORTS = 200;

@@ -1,0 +1,177 @@
+/**
+ * The publishing scenarios, one function for every broker: N devices publish NMEA RMC+GGA (the `load`
+ * simulator, raw sockets, pre-encoded topics) at QoS 0 or 1, as fast as the broker takes it or at a set
+ * rate. The hub's figures count what reached InfluxDB (by query) once its spool has drained; a
+ * reference's figures count what its one subscriber received.
+ */
+import { fileURLToPath } from 'node:url';
+import { startLoad } from '../simulators/load/run.ts';
+import { spawnChild } from './children.ts';
+import { countStored, type BenchInflux } from './influx.ts';
+import { ProcWindow } from './proc-stats.ts';
+import { ratePerSecond, round } from './stats.ts';
+import type { InsideSample, Target } from './target.ts';
+
+export interface ThroughputSpec {
+  scenario: string;
+  qos: 0 | 1;
+  connections: number;
+  durationMs: number;
+  /** Total msg/s; undefined = as fast as the broker takes it. */
+  rate?: number;
+  /** QoS 1 publishes in flight per connection. */
+  window: number;
+  password?: string;
+  seed: number;
+}
+
+export interface ThroughputResult {
+  scenario: string;
+  broker: Target['kind'];
+  qos: 0 | 1;
+  connections: number;
+  targetRate: number | null;
+  publishS: number;
+  sent: number;
+  acked: number | null;
+  /** Hub: messages found in InfluxDB (RMC and GGA rows). References: messages the subscriber received. */
+  delivered: number;
+  deliveredBy: 'influxdb' | 'subscriber';
+  /** QoS 1: acknowledged but not delivered. QoS 0: sent but not delivered. */
+  lost: number;
+  deadLetters: number | null;
+  sendRate: number;
+  ackRate: number | null;
+  /** Delivered per second, from the first publish to the last delivery (hub: spool drained). */
+  deliveredRate: number;
+  drainS: number;
+  pubackMs: { p50: number; p99: number; max: number } | null;
+  writtenMs: { p50: number; p99: number; max: number; aheadOfClock: number } | null;
+  cpuPct: number;
+  rssMb: number;
+  peakRssMb: number;
+  heapUsedMb: number | null;
+  eldMs: InsideSample['eldMs'] | null;
+  loadgenCpuPct: number;
+  /** How far carried times ran ahead of the clock (> 1000 publishes/s on a connection). */
+  maxAheadMs: number;
+  errors: number;
+}
+
+const SUBSCRIBER = fileURLToPath(new URL('./subscriber-child.ts', import.meta.url));
+
+export async function runThroughput(
+  target: Target,
+  spec: ThroughputSpec,
+  influx: BenchInflux,
+): Promise<ThroughputResult> {
+  // A reference relays to one subscriber, in a process of its own.
+  const sub =
+    target.kind === 'hub'
+      ? undefined
+      : spawnChild('subscriber', process.execPath, ['--import', 'tsx', SUBSCRIBER, '127.0.0.1', String(target.port), 'vessels/+/nmea'], { ipc: true });
+  try {
+    await sub?.waitMessage('ready', 20_000);
+    await target.sample?.({ reset: true });
+    const load = await startLoad({
+      url: `mqtt://127.0.0.1:${target.port}`,
+      connections: spec.connections,
+      qos: spec.qos,
+      durationMs: spec.durationMs,
+      window: spec.window,
+      seed: spec.seed,
+      spreadSources: true,
+      drainTimeoutMs: 30_000,
+      ...(spec.rate ? { rate: spec.rate } : {}),
+      ...(spec.password ? { password: spec.password } : {}),
+    });
+    const started = performance.now();
+    const proc = new ProcWindow(target.pid);
+    const cpu0 = process.cpuUsage();
+    const report = await load.done;
+    const publishMs = performance.now() - started;
+
+    // Wait for the last deliveries: the hub's spool to drain, or the subscriber's count to settle.
+    let delivered = 0;
+    let lastDeliveryMs = publishMs;
+    let deadLetters: number | null = null;
+    if (target.hub) {
+      const hub = target.hub;
+      const deadline = performance.now() + 120_000;
+      while (performance.now() < deadline) {
+        if ((await hub.spoolLines()) === 0) break;
+        await sleep(50);
+      }
+      lastDeliveryMs = performance.now() - started;
+    } else {
+      const expected = spec.qos === 1 ? report.acked : report.sent;
+      let last = -1;
+      let stableSince = performance.now();
+      for (;;) {
+        const n = (await sub!.ask<{ received: number }>({ bench: 'count' }, 'count')).received;
+        if (n !== last) {
+          last = n;
+          stableSince = performance.now();
+          lastDeliveryMs = stableSince - started;
+        }
+        if (n >= expected || performance.now() - stableSince > 1000) break;
+        await sleep(50);
+      }
+      delivered = last;
+    }
+    const cpuUsed = process.cpuUsage(cpu0);
+    const window = proc.finish();
+    const inside = await target.sample?.({ reset: true });
+    if (target.hub) {
+      const stored = await countStored(influx, target.hub.database);
+      delivered = stored.messages;
+      deadLetters = stored.deadLetters;
+    }
+    const basis = spec.qos === 1 ? report.acked : report.sent;
+    return {
+      scenario: spec.scenario,
+      broker: target.kind,
+      qos: spec.qos,
+      connections: spec.connections,
+      targetRate: spec.rate ?? null,
+      publishS: round(publishMs / 1000, 1),
+      sent: report.sent,
+      acked: spec.qos === 1 ? report.acked : null,
+      delivered,
+      deliveredBy: target.hub ? 'influxdb' : 'subscriber',
+      lost: Math.max(0, basis - delivered),
+      deadLetters,
+      sendRate: ratePerSecond(report.sent, publishMs),
+      ackRate: spec.qos === 1 ? ratePerSecond(report.acked, publishMs) : null,
+      deliveredRate: ratePerSecond(delivered, lastDeliveryMs),
+      drainS: round((lastDeliveryMs - publishMs) / 1000, 2),
+      pubackMs:
+        spec.qos === 1
+          ? { p50: report.latencyMs.p50, p99: report.latencyMs.p99, max: report.latencyMs.max }
+          : null,
+      writtenMs:
+        target.hub && inside
+          ? {
+              p50: inside.writtenMs.p50,
+              p99: inside.writtenMs.p99,
+              max: inside.writtenMs.max,
+              aheadOfClock: inside.writtenMs.aheadOfClock,
+            }
+          : null,
+      cpuPct: window.cpuPct,
+      rssMb: window.rssMb,
+      peakRssMb: window.peakRssMb,
+      heapUsedMb: inside?.heapUsedMb ?? null,
+      eldMs: inside?.eldMs ?? null,
+      loadgenCpuPct: round(((cpuUsed.user + cpuUsed.system) / 1000 / window.wallMs) * 100, 1),
+      maxAheadMs: report.maxAheadMs,
+      errors: report.errors,
+    };
+  } finally {
+    await sub?.stop(2000);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
