@@ -147,6 +147,8 @@ function flow(layout: Layout): void {
           target('C', readings, { alias: 'trạm $tag_medium' }),
           target('D', cameras, { alias: 'camera' }),
         ],
+        // Counting every position of 1,000 vessels: 100 buckets over any range keep it fast.
+        maxDataPoints: 100,
         unit: PER_SECOND,
         min: 0,
       }),

@@ -61,6 +61,8 @@ export interface Common {
   timeFrom?: string;
   /** Lower bound of `$__interval` for this panel (data written every minute needs no finer buckets). */
   minInterval?: string;
+  /** Fewer, wider `$__interval` buckets than the panel's width would give (queries over many series). */
+  maxDataPoints?: number;
   /** Column or series name → Vietnamese display name. */
   names?: Readonly<Record<string, string>>;
   /** Per-field units (tables). */
@@ -86,6 +88,7 @@ interface Shared<T> {
   colorScheme(c: FieldColorBuilder): T;
   timeFrom(timeFrom: string): T;
   interval(interval: string): T;
+  maxDataPoints(maxDataPoints: number): T;
   mappings(mappings: ValueMapping[]): T;
   noValue(noValue: string): T;
   transformations(t: DataTransformerConfig[]): T;
@@ -106,6 +109,7 @@ function apply<B extends Shared<B>>(b: B, c: Common, cells = false): B {
     b.thresholds(thresholds(c.steps)).colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds));
   if (c.timeFrom) b.timeFrom(c.timeFrom);
   if (c.minInterval) b.interval(c.minInterval);
+  if (c.maxDataPoints) b.maxDataPoints(c.maxDataPoints);
   if (c.mappings) b.mappings(c.mappings);
   if (c.transformations) b.transformations(c.transformations);
   if (c.noValue !== undefined) b.noValue(c.noValue);

@@ -102,9 +102,9 @@ describe('docker-compose.yml', () => {
     const text = readFileSync(script, 'utf8');
     expect(text).toMatch(/^#!\/bin\/bash\n/);
     expect(text).toContain(
-      'influx v1 dbrp create --db "${db}" --rp autogen --bucket-id "${DOCKER_INFLUXDB_INIT_BUCKET_ID}" --default',
+      `influx v1 dbrp create --db "\${db}" --rp autogen --bucket-id "\${DOCKER_INFLUXDB_INIT_BUCKET_ID}" --default`,
     );
-    expect(text).toContain('db="${DOCKER_INFLUXDB_INIT_BUCKET}"');
+    expect(text).toContain(`db="\${DOCKER_INFLUXDB_INIT_BUCKET}"`);
   });
 
   it('Grafana with the generated provisioning where the provider looks, the fleet wall as home', () => {
@@ -122,7 +122,7 @@ describe('docker-compose.yml', () => {
     expect(home).toBe(`${provider?.options.path}/${FLEET_UID}.json`);
     expect(existsSync(join(ROOT, GENERATED, dashboardFile(FLEET_UID)))).toBe(true);
     // The datasource's `Token ${INFLUX_TOKEN}` is expanded by Grafana from its environment.
-    expect(datasource?.secureJsonData.httpHeaderValue1).toBe('Token ${INFLUX_TOKEN}');
+    expect(datasource?.secureJsonData.httpHeaderValue1).toBe(`Token \${INFLUX_TOKEN}`);
     expect(env.INFLUX_TOKEN).toBe(service('influxdb').environment?.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN);
     expect(new URL(datasource?.url ?? '').host).toBe('influxdb:8086');
     expect(grafana.depends_on?.influxdb?.condition).toBe('service_healthy');

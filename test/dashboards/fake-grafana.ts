@@ -4,7 +4,7 @@
  * including its 412 preconditions (version check on save, same title in the folder) and 404 for a
  * missing folder.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -33,10 +33,12 @@ export interface FakeGrafana {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
+interface Reply {
+  status: number;
+  body: unknown;
 }
+
+const reply = (status: number, body: unknown): Reply => ({ status, body });
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
   const chunks: Buffer[] = [];
@@ -58,7 +60,7 @@ export async function startFakeGrafana(token = 'glsa_test_token'): Promise<FakeG
     deleteFolderBeforeNextSave: undefined,
   };
 
-  const saveDashboard = (res: ServerResponse, body: Record<string, unknown>): void => {
+  const saveDashboard = (body: Record<string, unknown>): Reply => {
     const dashboard = body.dashboard as Record<string, unknown>;
     const uid = String(dashboard.uid);
     const folderUid = String(body.folderUid ?? '');
@@ -67,14 +69,14 @@ export async function startFakeGrafana(token = 'glsa_test_token'): Promise<FakeG
       fake.folders.delete(fake.deleteFolderBeforeNextSave);
       fake.deleteFolderBeforeNextSave = undefined;
     }
-    if (folderUid && !fake.folders.has(folderUid)) return send(res, 404, { message: 'folder not found' });
+    if (folderUid && !fake.folders.has(folderUid)) return reply(404, { message: 'folder not found' });
     const scripted = fake.preconditions.get(uid);
     if (scripted === 'plugin-dashboard' || (scripted && !overwrite)) {
-      return send(res, 412, { status: scripted, message: `precondition failed: ${scripted}` });
+      return reply(412, { status: scripted, message: `precondition failed: ${scripted}` });
     }
     const existing = fake.dashboards.get(uid);
     if (existing && !overwrite && dashboard.version !== existing.version) {
-      return send(res, 412, {
+      return reply(412, {
         status: 'version-mismatch',
         message: 'The dashboard has been changed by someone else',
       });
@@ -83,7 +85,7 @@ export async function startFakeGrafana(token = 'glsa_test_token'): Promise<FakeG
       ([other, d]) => other !== uid && d.folderUid === folderUid && d.dashboard.title === dashboard.title,
     );
     if (sameTitle && !overwrite) {
-      return send(res, 412, {
+      return reply(412, {
         status: 'name-exists',
         message: 'A dashboard with the same name in the folder already exists',
       });
@@ -91,41 +93,49 @@ export async function startFakeGrafana(token = 'glsa_test_token'): Promise<FakeG
     const version = (existing?.version ?? 0) + 1;
     const stored = { ...dashboard, id: nextId++, version };
     fake.dashboards.set(uid, { dashboard: stored, version, folderUid });
-    return send(res, 200, { id: stored.id, uid, url: `/d/${uid}`, status: 'success', version, slug: uid });
+    return reply(200, { id: stored.id, uid, url: `/d/${uid}`, status: 'success', version, slug: uid });
+  };
+
+  const route = (method: string, path: string, body: Record<string, unknown> | undefined): Reply => {
+    const folderPath = /^\/api\/folders\/([^/]+)$/.exec(path);
+    if (method === 'GET' && folderPath) {
+      const folder = fake.folders.get(decodeURIComponent(folderPath[1] as string));
+      return folder
+        ? reply(200, { ...folder, id: 1, url: `/dashboards/f/${folder.uid}` })
+        : reply(404, { message: 'folder not found' });
+    }
+    if (method === 'POST' && path === '/api/folders') {
+      const uid = String(body?.uid);
+      if (fake.folders.has(uid)) return reply(409, { message: 'a folder with the same uid already exists' });
+      fake.folders.set(uid, { uid, title: String(body?.title) });
+      return reply(200, { uid, title: body?.title, id: nextId++ });
+    }
+    const dashboardPath = /^\/api\/dashboards\/uid\/([^/]+)$/.exec(path);
+    if (method === 'GET' && dashboardPath) {
+      const stored = fake.dashboards.get(decodeURIComponent(dashboardPath[1] as string));
+      return stored
+        ? reply(200, {
+            dashboard: stored.dashboard,
+            meta: { folderUid: stored.folderUid, version: stored.version },
+          })
+        : reply(404, { message: 'Dashboard not found' });
+    }
+    if (method === 'POST' && path === '/api/dashboards/db' && body) return saveDashboard(body);
+    return reply(404, { message: 'Not found' });
   };
 
   const server = createServer((req, res) => {
     void (async () => {
+      const method = req.method ?? '';
       const path = req.url ?? '/';
       const body = await readBody(req);
-      fake.requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, body });
-      if (req.headers.authorization !== `Bearer ${fake.token}`)
-        return send(res, 401, { message: 'Unauthorized' });
-      let m: RegExpExecArray | null;
-      if (req.method === 'GET' && (m = /^\/api\/folders\/([^/]+)$/.exec(path))) {
-        const folder = fake.folders.get(decodeURIComponent(m[1] as string));
-        return folder
-          ? send(res, 200, { ...folder, id: 1, url: `/dashboards/f/${folder.uid}` })
-          : send(res, 404, { message: 'folder not found' });
-      }
-      if (req.method === 'POST' && path === '/api/folders') {
-        const uid = String(body?.uid);
-        if (fake.folders.has(uid))
-          return send(res, 409, { message: 'a folder with the same uid already exists' });
-        fake.folders.set(uid, { uid, title: String(body?.title) });
-        return send(res, 200, { uid, title: body?.title, id: nextId++ });
-      }
-      if (req.method === 'GET' && (m = /^\/api\/dashboards\/uid\/([^/]+)$/.exec(path))) {
-        const stored = fake.dashboards.get(decodeURIComponent(m[1] as string));
-        return stored
-          ? send(res, 200, {
-              dashboard: stored.dashboard,
-              meta: { folderUid: stored.folderUid, version: stored.version },
-            })
-          : send(res, 404, { message: 'Dashboard not found' });
-      }
-      if (req.method === 'POST' && path === '/api/dashboards/db' && body) return saveDashboard(res, body);
-      return send(res, 404, { message: 'Not found' });
+      fake.requests.push({ method, path, authorization: req.headers.authorization, body });
+      const answer =
+        req.headers.authorization === `Bearer ${fake.token}`
+          ? route(method, path, body)
+          : reply(401, { message: 'Unauthorized' });
+      res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -153,7 +153,7 @@ export function interpolate(query: string, ctx: InterpolationContext): string {
       .replaceAll('$__interval_ms', String(ctx.interval.ms))
       .replaceAll('$__interval', ctx.interval.text);
   }
-  return out.replace(/\$\{(\w+)\}|\$(\w+)|\[\[(\w+)\]\]/g, (whole, a, b, c) => {
+  return out.replace(/\$\{(\w+)\}|\$(\w+)|\[\[(\w+)\]\]/g, (_whole, a, b, c) => {
     const name = (a ?? b ?? c) as string;
     const v = ctx.variables.get(name);
     if (!v)

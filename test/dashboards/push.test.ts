@@ -39,7 +39,7 @@ function saves(uid?: string): RecordedRequest[] {
     (r) =>
       r.method === 'POST' &&
       r.path === '/api/dashboards/db' &&
-      (uid === undefined || (r.body?.dashboard as { uid?: string }).uid === uid),
+      (uid === undefined || (r.body?.dashboard as { uid?: string } | undefined)?.uid === uid),
   );
 }
 
@@ -65,11 +65,11 @@ describe('pushDashboards', () => {
       { uid: 'hue', title: 'Trung tâm giám sát Huế' },
     ]);
     const posted = saves();
-    expect(posted.map((r) => (r.body?.dashboard as { uid: string }).uid)).toEqual(uids);
+    expect(posted.map((r) => (r.body?.dashboard as { uid?: string } | undefined)?.uid)).toEqual(uids);
     for (const r of posted) {
       expect(r.body?.folderUid).toBe('hue');
       expect(r.body?.overwrite).toBe(false);
-      expect((r.body?.dashboard as { id: unknown }).id).toBeNull();
+      expect((r.body?.dashboard as { id?: unknown } | undefined)?.id).toBeNull();
     }
     for (const r of grafana.requests) expect(r.authorization).toBe(`Bearer ${grafana.token}`);
   });

@@ -11,28 +11,17 @@ import { msToNs, type Point } from '../../ingest/point.ts';
 import { AqiEnricher } from '../../ingest/vn-aqi-enricher.ts';
 import { CAMERAS, LABELS } from '../../simulators/cameras/catalogue.ts';
 import { Random } from '../../simulators/common/random.ts';
-import { defaultOuterBoundary, insideBoundary } from '../../simulators/fleet/boundary.ts';
-import {
-  HOME_PORTS,
-  INSHORE_LIMIT_KM,
-  MIDSHORE_LIMIT_KM,
-  offshoreKm,
-} from '../../simulators/fleet/geography.ts';
-import { FleetModel } from '../../simulators/fleet/motion.ts';
-import { planFleet } from '../../simulators/fleet/vessels.ts';
 import { STATIONS } from '../../simulators/stations/catalogue.ts';
 import { stationRegistry } from '../../simulators/stations/config.ts';
 import { type Episode, stationReadings } from '../../simulators/stations/model.ts';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+import { alertPoint, fleetScenario, HOUR, MINUTE } from './scenario-fleet.ts';
 
 export interface ScenarioFacts {
   nowMs: number;
   silentVessel: string;
   driftVessel: string;
-  /** When the drifting vessel left the outer boundary. */
-  crossingMs: number;
+  /** When the drifting vessel left the outer boundary (undefined: it never did). */
+  crossingMs?: number;
   pollutedStation: string;
   cleanAirStations: string[];
   /** The live `aqi` of the polluted station's last reading, as the enricher computed it. */
@@ -48,121 +37,6 @@ export interface ScenarioFacts {
 interface Builder {
   points: Point[];
   facts: Partial<ScenarioFacts>;
-}
-
-function alertPoint(
-  rule: string,
-  department: string,
-  severity: string,
-  entity: string,
-  state: 'pending' | 'firing' | 'resolved',
-  atMs: number,
-  startedAtMs: number,
-  value: number,
-  message: string,
-): Point {
-  return {
-    measurement: 'alert',
-    tags: { rule, department, severity, entity },
-    fields: { state, value, message, transition_id: `${rule}:${entity}:${state}:${startedAtMs}` },
-    time: msToNs(atMs),
-  };
-}
-
-function zoneOf(p: { lat: number; lon: number }): string {
-  if (!insideBoundary(defaultOuterBoundary(), p)) return 'outside';
-  const km = offshoreKm(p);
-  return km < INSHORE_LIMIT_KM ? 'inshore' : km < MIDSHORE_LIMIT_KM ? 'midshore' : 'offshore';
-}
-
-/** 20 vessels over the last 8 h, positions every 2 min (AIS every 6, VMS every 30), state every 2 min. */
-function fleet(b: Builder, nowMs: number): void {
-  const specs = planFleet({ vessels: 20, seed: 7, silent: 1, drift: 1 });
-  const silent = specs.find((s) => s.scenario === 'silent');
-  const drift = specs.find((s) => s.scenario === 'drift');
-  if (!silent || !drift) throw new Error('the fleet plan has no silent or drifting vessel');
-  const startMs = nowMs - 8 * HOUR;
-  const model = new FleetModel(specs, { seed: 7, silentAfterMs: 50 * MINUTE });
-  const lastReport = new Map<string, { ms: number; lat: number; lon: number }>();
-  const boundary = defaultOuterBoundary();
-  let driftInside = true;
-  for (let t = startMs, step = 0; t <= nowMs - MINUTE; t += 2 * MINUTE, step++) {
-    const states = step === 0 ? model.states() : model.step(2 * MINUTE);
-    for (const s of states) {
-      const spec = specs.find((x) => x.id === s.id);
-      if (!spec) continue;
-      if (s.reporting) {
-        const fields = { lat: s.lat, lon: s.lon, sog_kn: s.sogKn, cog_deg: s.cogDeg };
-        b.points.push({
-          measurement: 'vessel_position',
-          tags: { vessel: s.id, source: 'nmea' },
-          fields,
-          time: msToNs(t),
-        });
-        if (spec.channels.ais && step % 3 === 0)
-          b.points.push({
-            measurement: 'vessel_position',
-            tags: { vessel: s.id, source: 'ais', mmsi: String(spec.mmsi) },
-            fields,
-            time: msToNs(t + 1000),
-          });
-        if (spec.terminal && step % 15 === 0)
-          b.points.push({
-            measurement: 'vessel_position',
-            tags: { vessel: s.id, source: 'vms', terminal: spec.terminal },
-            fields: { ...fields, seq: step },
-            time: msToNs(t + 2000),
-          });
-        lastReport.set(s.id, { ms: t, lat: s.lat, lon: s.lon });
-      }
-      const seen = lastReport.get(s.id);
-      const state: Point['fields'] = { at_sea: s.atSea, zone: zoneOf(s) };
-      if (seen) {
-        state.lat = seen.lat;
-        state.lon = seen.lon;
-        state.silent_min = Math.floor((t - seen.ms) / MINUTE);
-      }
-      b.points.push({
-        measurement: 'vessel_state',
-        tags: { vessel: s.id, home_port: HOME_PORTS[spec.homePort].name },
-        fields: state,
-        time: msToNs(t + 30_000),
-      });
-      if (s.id === drift.id && driftInside && !insideBoundary(boundary, s)) {
-        driftInside = false;
-        b.facts.crossingMs = t;
-        b.points.push(
-          alertPoint(
-            'vessel-crossed-boundary',
-            'fisheries',
-            'critical',
-            s.id,
-            'firing',
-            t,
-            t,
-            0.2,
-            `${s.id} crossed the boundary`,
-          ),
-        );
-      }
-    }
-  }
-  const silentSince = startMs + 50 * MINUTE;
-  b.points.push(
-    alertPoint(
-      'vms-silent-6h',
-      'fisheries',
-      'warning',
-      silent.id,
-      'firing',
-      silentSince + 6 * HOUR,
-      silentSince,
-      360,
-      `${silent.id} silent for 6 h at sea`,
-    ),
-  );
-  b.facts.silentVessel = silent.id;
-  b.facts.driftVessel = drift.id;
 }
 
 /** Readings every 5 min for 48 h, through the hub's VN_AQI enricher (live `aqi`, hourly and daily indices). */
@@ -348,7 +222,11 @@ function hub(b: Builder, nowMs: number): void {
 
 export function buildScenario(nowMs: number): { lines: string[]; facts: ScenarioFacts } {
   const b: Builder = { points: [], facts: { nowMs } };
-  fleet(b, nowMs);
+  const fleet = fleetScenario(nowMs);
+  b.points.push(...fleet.points);
+  b.facts.silentVessel = fleet.silentVessel;
+  b.facts.driftVessel = fleet.driftVessel;
+  if (fleet.crossingMs !== undefined) b.facts.crossingMs = fleet.crossingMs;
   stations(b, nowMs);
   cameras(b, nowMs);
   hub(b, nowMs);
