@@ -29,6 +29,7 @@ import type { QueryFn } from './seed.ts';
 import { type SeedReport, seedFromInflux } from './seeding.ts';
 import { openFleet, restoreState, retiredTransition, snapshotState } from './service-state.ts';
 import { type PersistedState, StateStore } from './state-store.ts';
+import { alertTopic } from './topic.ts';
 import { alertId } from './transition.ts';
 import type { LoadedRule, Transition } from './types.ts';
 
@@ -183,6 +184,31 @@ export class AlertService {
     });
     pipeline.record(recorded, nowMs);
     this.#scheduleSave(SAVE_SOON_MS);
+  }
+
+  /**
+   * What the MQTT notifier left retained for the alerts firing now: each one's firing message (the
+   * original JSON from the history, else rebuilt with the same transition id) and its topic. The hub's
+   * broker keeps retained messages in memory only, so the hub publishes these again after a restart.
+   */
+  retainedFiring(): Array<{ topic: string; payload: TransitionPayload }> {
+    const now = this.#o.now();
+    const sent = new Map<string, TransitionPayload>();
+    for (const h of this.history(0, now + 1)) if (h.state === 'firing') sent.set(h.transition_id, h);
+    const out: Array<{ topic: string; payload: TransitionPayload }> = [];
+    for (const { rule, entity, es } of this.#runtime.active()) {
+      if (es.status !== 'firing') continue;
+      const t = describe(rule, entity, es, 'firing', es.firingAtMs ?? now);
+      const payload =
+        sent.get(t.transitionId) ??
+        transitionPayload(t, {
+          alertId: alertId(rule.id, entity, t.startedAtMs),
+          muted: this.#mutes.active(t, now) !== undefined,
+          instance: this.#o.instance,
+        });
+      out.push({ topic: alertTopic(t.department, t.rule, t.entity), payload });
+    }
+    return out;
   }
 
   #repeats(nowMs: number): void {

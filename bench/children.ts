@@ -35,7 +35,8 @@ function hookExit(): void {
 
 /** The tsx loader and the preload as `node` arguments for the bench's TypeScript children. */
 export function tsNodeArgs(preload: boolean): string[] {
-  const args = ['--import', 'tsx'];
+  // Resolved here, not by the child: children run in their own working folders.
+  const args = ['--import', import.meta.resolve('tsx')];
   if (preload) args.push('--import', fileURLToPath(new URL('./eld-preload.ts', import.meta.url)));
   return args;
 }

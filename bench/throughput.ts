@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startLoad } from '../simulators/load/run.ts';
-import { spawnChild } from './children.ts';
+import { spawnChild, tsNodeArgs } from './children.ts';
 import { countStored, type BenchInflux } from './influx.ts';
 import { ProcWindow } from './proc-stats.ts';
 import { ratePerSecond, round } from './stats.ts';
@@ -59,7 +59,7 @@ export interface ThroughputResult {
 }
 
 /** The longest a reference's subscriber may trail the publishers once they stopped. */
-const SETTLE_MS = 15_000;
+const SETTLE_MS = 10_000;
 const SUBSCRIBER = fileURLToPath(new URL('./subscriber-child.ts', import.meta.url));
 
 export async function runThroughput(
@@ -71,7 +71,7 @@ export async function runThroughput(
   const sub =
     target.kind === 'hub'
       ? undefined
-      : spawnChild('subscriber', process.execPath, ['--import', 'tsx', SUBSCRIBER, '127.0.0.1', String(target.port), 'vessels/+/nmea'], { ipc: true });
+      : spawnChild('subscriber', process.execPath, [...tsNodeArgs(false), SUBSCRIBER, '127.0.0.1', String(target.port), 'vessels/+/nmea'], { ipc: true });
   try {
     await sub?.waitMessage('ready', 20_000);
     await target.sample?.({ reset: true });

@@ -91,7 +91,8 @@ export function buildProvisioning(opts: ProvisioningOptions): Record<string, str
     type: 'influxdb',
     access: 'proxy',
     url: opts.influxUrl,
-    isDefault: true,
+    // Panels reference the datasource by uid: it need not be the default (another may be, in an existing Grafana).
+    isDefault: false,
     editable: false,
     ...(opts.user !== undefined ? { user: opts.user } : {}),
     jsonData,

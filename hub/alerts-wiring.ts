@@ -56,6 +56,12 @@ export async function startAlerts(deps: {
     query: (q) => reader.query(q),
   });
   await service.start();
+  // The embedded broker keeps retained messages in memory: put back those of the alerts still firing, so
+  // a subscriber arriving after a restart still sees them (same JSON, same transition id: no new alert).
+  for (const { topic, payload } of service.retainedFiring())
+    deps
+      .publish(topic, JSON.stringify(payload), { qos: 1, retain: true })
+      .catch((err) => deps.log.warn({ err, topic }, 'alerts: could not restore a retained alert'));
   const fleetTimer = setInterval(
     () => deps.writePoints(service.fleet().snapshot(deps.now())),
     FLEET_STATE_INTERVAL_MS,

@@ -94,10 +94,12 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     stops.unshift(() => cameras.stop());
 
     const dashboardsDir = join(dataDir, 'grafana');
+    // For the `grafana-demo` service of docker-compose.yml: host network (so the loopback InfluxDB URL
+    // works), this folder mounted at the paths the provisioning names.
     writeDashboards(dashboardsDir, {
       influxUrl: hub.influxUrl,
       database: config.influx.database,
-      dashboardsPath: join(dashboardsDir, 'dashboards'),
+      dashboardsPath: '/etc/grafana/dashboards/hue',
     });
 
     const byScenario = (name: string) => fleet.vessels.filter((v) => v.scenario === name).map((v) => v.id);
