@@ -26,6 +26,8 @@ export interface PipelineOptions {
   instance: string;
   publish: PublishFn;
   writePoints(points: Point[]): void;
+  /** Runs before every delivery attempt; a throw fails the attempt (retried). Cluster mode: "may I notify". */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface Recorded {
@@ -65,6 +67,16 @@ export class NotifyPipeline {
     this.#departments = buildNotifiers(config.notifiers, log);
     this.#all.set(MQTT_NOTIFIER, mqttNotifier(this.#o.publish));
     for (const [key, notifier] of this.#departments.all) this.#all.set(key, notifier);
+    const gate = this.#o.beforeSend;
+    if (gate)
+      for (const [key, notifier] of this.#all)
+        this.#all.set(key, {
+          ...notifier,
+          send: async (n) => {
+            await gate();
+            return notifier.send(n);
+          },
+        });
     this.#dispatcher = new Dispatcher({
       outbox: this.#outbox,
       notifiers: () => this.#all,
@@ -105,6 +117,17 @@ export class NotifyPipeline {
       { id: `${payload.transition_id}:repeat:${n}`, reason: 'repeat', payload, stagedAtMs: nowMs },
       nowMs,
     );
+    this.#afterBatch(nowMs);
+  }
+
+  /**
+   * Firing alerts notified again with their own transition ids (a new cluster leader: the old one may
+   * have died mid-delivery). A notifier that already delivered one from this hub skips it (outbox ids).
+   */
+  resend(payloads: readonly TransitionPayload[], nowMs: number): void {
+    if (payloads.length === 0) return;
+    for (const payload of payloads)
+      this.#stage({ id: payload.transition_id, reason: 'transition', payload, stagedAtMs: nowMs }, nowMs);
     this.#afterBatch(nowMs);
   }
 

@@ -28,7 +28,7 @@ import type { Rule } from './rule-schema.ts';
 import type { QueryFn } from './seed.ts';
 import { type SeedReport, seedFromInflux } from './seeding.ts';
 import { openFleet, restoreState, retiredTransition, snapshotState } from './service-state.ts';
-import { type PersistedState, StateStore } from './state-store.ts';
+import { type AlertStateStore, type PersistedState, StateStore } from './state-store.ts';
 import { alertTopic } from './topic.ts';
 import { alertId } from './transition.ts';
 import type { LoadedRule, Transition } from './types.ts';
@@ -50,6 +50,13 @@ export interface AlertServiceOptions {
   tickMs?: number;
   /** Save period when only last-seen times changed, ms (default 10 000). */
   saveIntervalMs?: number;
+  /** Where the state lives (default `state.json` in `stateDir`; a cluster shares it through Redis). */
+  stateStore?: AlertStateStore;
+  /**
+   * Cluster mode: asked before every delivery, after the state behind it has been stored; false = this
+   * hub no longer leads and sends nothing. Unset (one hub): deliveries are not gated.
+   */
+  mayNotify?: () => Promise<boolean>;
 }
 
 export type ReloadResult = { ok: true; rules: number } | { ok: false; error: string };
@@ -65,11 +72,14 @@ export class AlertService {
   #mutes = new MuteBook();
   #fleet: FleetState | undefined;
   #pipeline: NotifyPipeline | undefined;
-  #store: StateStore | undefined;
+  #store: AlertStateStore | undefined;
   #ctx: EvalContext = {};
   #tickTimer: NodeJS.Timeout | undefined;
   #saveTimer: NodeJS.Timeout | undefined;
   #dirty = false;
+  /** Transitions and repeats recorded, and how many of them the last stored snapshot holds. */
+  #changes = 0;
+  #savedChanges = 0;
   #lastSaveMs = 0;
   #lastTickMs: number | undefined;
   #seed: SeedReport = { ok: true, entities: 0, vessels: 0 };
@@ -98,10 +108,11 @@ export class AlertService {
       atSea: (vessel) => this.#fleet?.atSea(vessel),
     };
     this.#mutes = new MuteBook(config.mutes);
-    this.#store = new StateStore(stateDir, log);
-    this.#pipeline = new NotifyPipeline({ ...this.#o, stateDir, config });
+    this.#store = this.#o.stateStore ?? new StateStore(stateDir, log);
+    const gate = this.#o.mayNotify ? { beforeSend: () => this.#beforeSend() } : {};
+    this.#pipeline = new NotifyPipeline({ ...this.#o, stateDir, config, ...gate });
     this.#pipeline.open();
-    const persisted = this.#store.load();
+    const persisted = await this.#store.load();
     const retired = restoreState(
       persisted,
       this.#runtime.rules,
@@ -182,8 +193,33 @@ export class AlertService {
       this.#book.onTransition(t, id, notified ? nowMs : undefined);
       return { transition: t, alertId: id, muted };
     });
+    this.#changes++;
     pipeline.record(recorded, nowMs);
     this.#scheduleSave(SAVE_SOON_MS);
+  }
+
+  /** Cluster mode: nothing leaves before the state that explains it is stored, nor once another hub leads. */
+  async #beforeSend(): Promise<void> {
+    const needed = this.#changes;
+    if (this.#savedChanges < needed) await this.#save();
+    if (this.#savedChanges < needed) throw new Error('alerts: not sent: the alert state could not be stored');
+    if (!(await this.#o.mayNotify?.())) throw new Error('alerts: not sent: this hub no longer leads');
+  }
+
+  /**
+   * A new cluster leader notifies the firing, unacknowledged alerts again with their transition ids:
+   * the old leader may have died mid-delivery, and receivers drop what they already have. Returns how many.
+   */
+  renotifyFiring(): number {
+    const pipeline = this.#pipeline;
+    if (!pipeline) return 0;
+    const payloads = this.retainedFiring()
+      .map(({ payload }) => payload)
+      .filter(
+        (p) => !p.muted && !this.#book.get(p.alert_id)?.ack && pipeline.hasDepartmentNotifiers(p.department),
+      );
+    pipeline.resend(payloads, this.#o.now());
+    return payloads.length;
   }
 
   /**
@@ -229,6 +265,7 @@ export class AlertService {
         muted: false,
         instance: this.#o.instance,
       });
+      this.#changes++;
       pipeline.repeat(payload, meta.repeats, nowMs);
       this.#scheduleSave(SAVE_SOON_MS);
     }
@@ -383,6 +420,7 @@ export class AlertService {
 
   async #save(): Promise<void> {
     if (!this.#store || !this.#fleet) return;
+    const upTo = this.#changes;
     const now = this.#o.now();
     this.#dirty = false;
     this.#lastSaveMs = now;
@@ -394,6 +432,6 @@ export class AlertService {
       this.#mutes.persisted(now),
       this.#fleet,
     );
-    await this.#store.save(state);
+    if ((await this.#store.save(state)) && upTo > this.#savedChanges) this.#savedChanges = upTo;
   }
 }

@@ -37,7 +37,17 @@ export interface PersistedState {
   fleet: VesselRecord[];
 }
 
-export class StateStore {
+/**
+ * Where the state lives: `state.json` (StateStore, one hub), or a shared store a new cluster leader
+ * reads (cluster/alert-state.ts). `save` resolves false when the snapshot was not stored.
+ */
+export interface AlertStateStore {
+  load(): PersistedState | undefined | Promise<PersistedState | undefined>;
+  save(state: PersistedState): Promise<boolean>;
+  readonly savedAtMs: number | undefined;
+}
+
+export class StateStore implements AlertStateStore {
   readonly #file: string;
   #saving: Promise<void> = Promise.resolve();
   savedAtMs: number | undefined;
@@ -65,18 +75,21 @@ export class StateStore {
   }
 
   /** Saves one snapshot after any save in progress (saves never overlap). */
-  save(state: PersistedState): Promise<void> {
+  save(state: PersistedState): Promise<boolean> {
     const text = JSON.stringify(state);
-    this.#saving = this.#saving.then(async () => {
+    const saved = this.#saving.then(async () => {
       const tmp = `${this.#file}.tmp`;
       try {
         await writeFile(tmp, text);
         await rename(tmp, this.#file);
         this.savedAtMs = state.savedAtMs;
+        return true;
       } catch (err) {
         this.log.error({ err }, 'alerts: could not save the state');
+        return false;
       }
     });
-    return this.#saving;
+    this.#saving = saved.then(() => {});
+    return saved;
   }
 }

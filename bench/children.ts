@@ -13,7 +13,10 @@ export interface Child {
   /** The last lines of stdout and stderr. */
   tail(): string;
   /** The first JSON line (stdout or stderr) matching `pick`, within `timeoutMs`. */
-  waitForJson(pick: (obj: Record<string, unknown>) => boolean, timeoutMs: number): Promise<Record<string, unknown>>;
+  waitForJson(
+    pick: (obj: Record<string, unknown>) => boolean,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>>;
   /** The next IPC message `{ bench: what }` (children started with `ipc: true`); `{ bench: 'error' }` fails. */
   waitMessage<T>(what: string, timeoutMs: number): Promise<T>;
   /** An IPC request/answer (children started with `ipc: true`). */

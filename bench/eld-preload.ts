@@ -4,6 +4,7 @@
  * the IPC channel (`{ bench: 'sample', reset?, gc? }` → `{ bench: 'sample', ... }`):
  * - event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution timer);
  * - V8 heap and RSS (process.memoryUsage());
+ * - on request, a V8 CPU profile of a scenario's window (node:inspector, the same profiler as --cpu-prof);
  * - publish → written: every 2xx answer to a `/write` request (the hub's InfluxDB writer) is matched
  *   with its body, and each `vessel_position` line's timestamp (the publish time the load generator
  *   carried) is subtracted from the answer's time (write-tap.ts). Observed with diagnostics_channel and
@@ -11,7 +12,9 @@
  * Nothing happens without an IPC channel, so the module is inert in a process started any other way.
  */
 import dc from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
 import { ClientRequest, type IncomingMessage } from 'node:http';
+import { Session } from 'node:inspector';
 import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { writtenLatencies } from './write-tap.ts';
 
@@ -20,6 +23,13 @@ interface SampleRequest {
   id: number;
   reset?: boolean;
   gc?: boolean;
+}
+
+interface ProfileRequest {
+  bench: 'profile';
+  id: number;
+  /** Where to write the `.cpuprofile` on stop. */
+  stop?: string;
 }
 
 const BODY = Symbol('bench.writeBody');
@@ -56,7 +66,28 @@ function install(send: (message: unknown) => void): void {
   });
 
   const ms = (ns: number) => Math.round((ns / NS_PER_MS) * 100) / 100;
+  let session: Session | undefined;
   process.on('message', (raw: unknown) => {
+    const profile = raw as Partial<ProfileRequest>;
+    if (profile?.bench === 'profile') {
+      // The scenario's window only (`node --cpu-prof` would also profile the start, module loading included).
+      if (!profile.stop) {
+        session = new Session();
+        session.connect();
+        session.post('Profiler.enable', () =>
+          session?.post('Profiler.start', () => send({ bench: 'profile', id: profile.id })),
+        );
+        return;
+      }
+      const file = profile.stop;
+      session?.post('Profiler.stop', (err, result) => {
+        if (!err) writeFileSync(file, JSON.stringify(result.profile));
+        session?.disconnect();
+        session = undefined;
+        send({ bench: 'profile', id: profile.id, ...(err ? { error: err.message } : { file }) });
+      });
+      return;
+    }
     const req = raw as Partial<SampleRequest>;
     if (req?.bench !== 'sample') return;
     if (req.gc) (globalThis as { gc?: () => void }).gc?.();

@@ -23,8 +23,6 @@ export interface HubSetup {
   /** `alerts.rules`; none = the hub's default rules. */
   rules?: unknown[];
   maxConnections?: number;
-  /** Write a V8 CPU profile of the hub here (`node --cpu-prof`). */
-  profileDir?: string;
 }
 
 export interface HubProcess {
@@ -33,6 +31,10 @@ export interface HubProcess {
   mqttPort: number;
   httpPort: number;
   sample(opts: { reset?: boolean; gc?: boolean }): Promise<InsideSample>;
+  /** Starts a V8 CPU profile inside the hub (eld-preload.ts). */
+  startProfile(): Promise<void>;
+  /** Stops it and writes the `.cpuprofile` to `file`. */
+  stopProfile(file: string): Promise<void>;
   health(): Promise<Record<string, unknown>>;
   /** Lines committed to the spool and not yet in InfluxDB (from /health). */
   spoolLines(): Promise<number>;
@@ -73,13 +75,10 @@ export async function startHubProcess(setup: HubSetup): Promise<HubProcess> {
   };
   const configFile = join(dir, 'hub.yaml');
   writeFileSync(configFile, stringify(config));
-  const profile = setup.profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`, `--cpu-prof-name=hub-${setup.name}.cpuprofile`]
-    : [];
   const child = spawnChild(
     `hub (${setup.name})`,
     process.execPath,
-    [...tsNodeArgs(true), '--expose-gc', ...profile, BIN, 'start', '--config', configFile],
+    [...tsNodeArgs(true), '--expose-gc', BIN, 'start', '--config', configFile],
     { cwd: dir, env: cleanEnv(), ipc: true },
   );
   try {
@@ -100,6 +99,17 @@ export async function startHubProcess(setup: HubSetup): Promise<HubProcess> {
       mqttPort: ports.mqtt as number,
       httpPort,
       sample: (opts) => child.ask<InsideSample>({ bench: 'sample', ...opts }, 'sample'),
+      startProfile: async () => {
+        await child.ask({ bench: 'profile' }, 'profile');
+      },
+      stopProfile: async (file) => {
+        const answer = await child.ask<{ error?: string }>(
+          { bench: 'profile', stop: file },
+          'profile',
+          60_000,
+        );
+        if (answer.error) throw new Error(`CPU profile: ${answer.error}`);
+      },
       health,
       spoolLines: async () => {
         const h = await health();

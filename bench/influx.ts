@@ -16,7 +16,8 @@ export interface BenchInflux {
 export async function openInflux(workDir: string): Promise<BenchInflux> {
   const url = process.env.INFLUX_URL;
   const token = process.env.INFLUX_TOKEN;
-  if (url) return { url, ...(token ? { token } : {}), description: `${url} (INFLUX_URL)`, stop: async () => {} };
+  if (url)
+    return { url, ...(token ? { token } : {}), description: `${url} (INFLUX_URL)`, stop: async () => {} };
   const influxd = await startInfluxd({ dir: join(workDir, 'influxd') });
   return { url: influxd.url, description: `private influxd on ${influxd.url}`, stop: () => influxd.stop() };
 }
@@ -69,7 +70,10 @@ export interface StoredCounts {
 }
 
 /** Counts what the load generator's messages left in `db`: RMC rows carry sog_kn, GGA rows sats. */
-export async function countStored(influx: Pick<BenchInflux, 'url' | 'token'>, db: string): Promise<StoredCounts> {
+export async function countStored(
+  influx: Pick<BenchInflux, 'url' | 'token'>,
+  db: string,
+): Promise<StoredCounts> {
   const pos = await firstRow(influx, db, 'SELECT COUNT(sog_kn), COUNT(sats) FROM vessel_position');
   const dl = await firstRow(influx, db, 'SELECT COUNT(topic) FROM deadletter');
   const rmc = pos.count ?? 0;

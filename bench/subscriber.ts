@@ -8,8 +8,8 @@ import {
   connectFrame,
   type Frame,
   FrameReader,
-  publishParts,
   pubackFrame,
+  publishParts,
   subscribeFrame,
 } from './mqtt-frames.ts';
 
@@ -43,7 +43,10 @@ export class Subscriber {
       this.#socket = socket;
       socket.setNoDelay(true);
       const reader = new FrameReader();
-      const timer = setTimeout(() => fail(new Error(`subscriber: no SUBACK within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => fail(new Error(`subscriber: no SUBACK within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const fail = (err: Error) => {
         clearTimeout(timer);
         socket.destroy();

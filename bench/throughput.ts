@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { startLoad } from '../simulators/load/run.ts';
 import { spawnChild, tsNodeArgs } from './children.ts';
-import { countStored, type BenchInflux } from './influx.ts';
+import { type BenchInflux, countStored } from './influx.ts';
 import { ProcWindow } from './proc-stats.ts';
 import { ratePerSecond, round } from './stats.ts';
 import type { InsideSample, Target } from './target.ts';
@@ -16,7 +16,10 @@ export interface ThroughputSpec {
   scenario: string;
   qos: 0 | 1;
   connections: number;
+  /** Publishing time; with `count`, an upper bound. */
   durationMs: number;
+  /** Stop after this many publishes (the firehose: a fixed amount, as fast as TCP takes it). */
+  count?: number;
   /** Total msg/s; undefined = as fast as the broker takes it. */
   rate?: number;
   /** QoS 1 publishes in flight per connection. */
@@ -71,7 +74,12 @@ export async function runThroughput(
   const sub =
     target.kind === 'hub'
       ? undefined
-      : spawnChild('subscriber', process.execPath, [...tsNodeArgs(false), SUBSCRIBER, '127.0.0.1', String(target.port), 'vessels/+/nmea'], { ipc: true });
+      : spawnChild(
+          'subscriber',
+          process.execPath,
+          [...tsNodeArgs(false), SUBSCRIBER, '127.0.0.1', String(target.port), 'vessels/+/nmea'],
+          { ipc: true },
+        );
   try {
     await sub?.waitMessage('ready', 20_000);
     await target.sample?.({ reset: true });
@@ -85,6 +93,7 @@ export async function runThroughput(
       spreadSources: true,
       drainTimeoutMs: 30_000,
       ...(spec.rate ? { rate: spec.rate } : {}),
+      ...(spec.count ? { count: spec.count } : {}),
       ...(spec.password ? { password: spec.password } : {}),
     });
     const started = performance.now();

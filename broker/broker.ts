@@ -85,6 +85,8 @@ export async function startBroker(opts: {
   /** Relative TLS file paths resolve against this folder (the config file's). */
   baseDir?: string;
   now?: () => number;
+  /** Cluster mode (cluster/hub-cluster.ts): the Redis-backed emitter and persistence. */
+  backends?: { mq: unknown; persistence: unknown };
 }): Promise<RunningBroker> {
   const { config, registry, log, metrics, hooks } = opts;
   const now = opts.now ?? Date.now;
@@ -108,6 +110,7 @@ export async function startBroker(opts: {
     maxClientsIdLength: 128,
     concurrency: 1000,
     queueLimit: 100,
+    ...opts.backends,
   });
 
   aedes.authenticate = (client, username, password, callback) => {

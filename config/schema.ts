@@ -8,6 +8,7 @@ import { ModbusConfigSchema } from '../adapters/modbus/config.ts';
 import { StationsConfigSchema } from '../adapters/stations/config.ts';
 import { AlertsConfigSchema } from '../alerts/config.ts';
 import { TlsConfigSchema } from '../broker/tls.ts';
+import { ClusterConfigSchema } from '../cluster/config.ts';
 import { HttpTokenSchema } from '../hub/http-auth.ts';
 import { DeviceSchema } from '../ingest/registry.ts';
 
@@ -42,6 +43,8 @@ export const BrokerConfigSchema = z
     /** Publishes a client may send at once above the rate. */
     publishBurst: z.number().int().min(1).default(2000),
     maxSubscriptionsPerClient: z.number().int().min(1).default(100),
+    /** Several hubs sharing one Redis (cluster/README.md); unset = a hub on its own. */
+    cluster: ClusterConfigSchema.optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { PublishFn } from '../alerts/notifiers/types.ts';
 import { AlertService } from '../alerts/service.ts';
+import type { AlertStateStore } from '../alerts/state-store.ts';
 import { loadConfig } from '../config/load.ts';
 import type { HubConfig } from '../config/schema.ts';
 import { influxQuery } from '../ingest/influx-query.ts';
@@ -42,6 +43,13 @@ export async function startAlerts(deps: {
   influx: InfluxTarget;
   publish: PublishFn;
   writePoints(points: Point[]): void;
+  /** Cluster mode (cluster/alerts.ts): the shared state, the leader gate, a takeover's re-notification. */
+  cluster?: {
+    stateStore: AlertStateStore;
+    mayNotify(): Promise<boolean>;
+    /** Notify the firing alerts again (same transition ids): this hub takes over from another. */
+    takeover: boolean;
+  };
 }): Promise<HubAlerts> {
   const reader = influxQuery(deps.influx);
   const service = new AlertService({
@@ -54,8 +62,13 @@ export async function startAlerts(deps: {
     publish: deps.publish,
     writePoints: deps.writePoints,
     query: (q) => reader.query(q),
+    ...(deps.cluster ? { stateStore: deps.cluster.stateStore, mayNotify: deps.cluster.mayNotify } : {}),
   });
   await service.start();
+  if (deps.cluster?.takeover) {
+    const renotified = service.renotifyFiring();
+    if (renotified) deps.log.info({ renotified }, 'alerts: firing alerts notified again after the takeover');
+  }
   // The embedded broker keeps retained messages in memory: put back those of the alerts still firing, so
   // a subscriber arriving after a restart still sees them (same JSON, same transition id: no new alert).
   for (const { topic, payload } of service.retainedFiring())

@@ -50,6 +50,8 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
+const STOP_PART_MS = 20_000;
+
 export const DEMO_DEFAULTS = { speedup: 60, vessels: 20, seed: 1, dataDir: './data/demo' } as const;
 
 export async function startDemo(opts: DemoOptions): Promise<Demo> {
@@ -113,7 +115,21 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
-        for (const s of stops) await s().catch((err) => opts.log.warn({ err }, 'demo: error while stopping'));
+        // Each part gets a bounded time, so one stuck part cannot keep the demo from ending.
+        for (const s of stops) {
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<void>((resolve) => {
+            timer = setTimeout(() => {
+              opts.log.warn({ part: s.name }, 'demo: a part did not stop within 20 s; going on');
+              resolve();
+            }, STOP_PART_MS);
+          });
+          await Promise.race([
+            s().catch((err) => opts.log.warn({ err }, 'demo: error while stopping')),
+            timeout,
+          ]);
+          clearTimeout(timer);
+        }
       })();
       return stopping;
     };

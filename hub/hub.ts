@@ -9,6 +9,8 @@ import { createAdapters } from '../adapters/index.ts';
 import { createModbusPoller, type ModbusPoller } from '../adapters/modbus/poller.ts';
 import { type RunningBroker, startBroker } from '../broker/broker.ts';
 import { routeTopic } from '../broker/topics.ts';
+import { openCluster } from '../cluster/hub-cluster.ts';
+import type { LeaderDuty } from '../cluster/leadership.ts';
 import { resolveFrom } from '../config/load.ts';
 import type { HubConfig } from '../config/schema.ts';
 import { archiveReceipt } from '../ingest/archive.ts';
@@ -178,6 +180,17 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }, 100);
     cleanups.push(() => clearInterval(backpressure));
 
+    // Cluster mode: Redis reachable and this hub's instance name claimed before aedes runs on it.
+    const cluster = config.broker.cluster
+      ? await openCluster({
+          config: config.broker.cluster,
+          instance: config.broker.instance,
+          log: log.child({ module: 'cluster' }),
+          now,
+        })
+      : undefined;
+    if (cluster) cleanups.push(() => cluster.close());
+
     broker = await startBroker({
       config: config.broker,
       registry,
@@ -185,6 +198,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       metrics,
       baseDir,
       now,
+      ...(cluster ? { backends: cluster.backends } : {}),
       hooks: {
         onPublish: (client, packet, done) => {
           const route = routeTopic(packet.topic);
@@ -259,27 +273,47 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const aqiTick = setInterval(() => pipeline.writeInternal(aqi.tick(now())), 60_000);
     cleanups.push(() => clearInterval(aqiTick));
 
+    // One poller: on a hub of its own it starts now; in a cluster the leader runs it (a leader duty).
     let modbus: ModbusPoller | undefined;
+    const modbusDuty: LeaderDuty = {
+      name: 'modbus',
+      start: async () => {
+        if (modbus || config.modbus.devices.length === 0) return;
+        const poller = createModbusPoller(config.modbus, {
+          log: log.child({ module: 'modbus' }),
+          registry,
+          now,
+          emit: (points) =>
+            pipeline.writeInternal(
+              points.flatMap((p) => aqi.enrich(p)),
+              { live: true },
+            ),
+        });
+        await poller.start();
+        modbus = poller;
+      },
+      stop: async () => {
+        const poller = modbus;
+        modbus = undefined;
+        await poller?.stop();
+      },
+    };
     if (config.modbus.devices.length > 0) {
-      modbus = createModbusPoller(config.modbus, {
-        log: log.child({ module: 'modbus' }),
-        registry,
-        now,
-        emit: (points) =>
-          pipeline.writeInternal(
-            points.flatMap((p) => aqi.enrich(p)),
-            { live: true },
-          ),
-      });
-      await modbus.start();
-      const poller = modbus;
-      metrics.watchModbus(() => poller.status());
-      cleanups.push(() => poller.stop());
+      metrics.watchModbus(() => modbus?.status() ?? []);
+      if (!cluster) {
+        await modbusDuty.start();
+        cleanups.push(() => modbusDuty.stop());
+      }
     }
 
-    pipeline.writeInternal(deviceInfoPoints(registry.all(), now()));
+    const deviceInfoDuty: LeaderDuty = {
+      name: 'device-info',
+      start: async () => pipeline.writeInternal(deviceInfoPoints(registry.all(), now())),
+      stop: async () => {},
+    };
+    if (!cluster) await deviceInfoDuty.start();
 
-    const alerts = await startAlerts({
+    const alertDeps: Parameters<typeof startAlerts>[0] = {
       config,
       baseDir,
       configFile: opts.configFile,
@@ -290,9 +324,23 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       publish: (topic, payload, o) => runningBroker.publish(topic, payload, o),
       // Alert and fleet-state points are stored, not fed back into the engine.
       writePoints: (points) => pipeline.writeInternal(points),
-    });
+    };
+    // In a cluster the alerts run on the leader only, fed with the whole stream through the emitter.
+    const alerts = cluster ? cluster.alerts(alertDeps) : await startAlerts(alertDeps);
     cleanups.push(() => alerts.stop());
     onLive = alerts.onPoints;
+    if (cluster) {
+      await cluster.lead({
+        aedes: runningBroker.aedes,
+        registry,
+        now,
+        maxAgeDays: config.ingest.maxAgeDays,
+        stationFieldAliases: config.ingest.stations.fieldAliases,
+        onPoints: (points, receivedAtMs) => alerts.onPoints(points, receivedAtMs),
+        duties: [modbusDuty, deviceInfoDuty],
+      });
+      cleanups.push(() => cluster.stepDown());
+    }
 
     const healthSource = (): Record<string, ComponentHealth> => {
       const stats = durable.stats();
@@ -310,6 +358,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
             },
       };
       components.alerts = alerts.health();
+      if (cluster) components.cluster = cluster.health();
       if (modbus) {
         // A device counts as down once a poll has failed, not while its first poll is under way.
         const down = modbus.status().filter((d) => !d.up && d.polls > 0);

@@ -38,7 +38,7 @@ describe('hub demo', () => {
   afterAll(async () => {
     await demo?.stop();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it('fills every measurement the dashboards read', async () => {
     for (const measurement of [

@@ -2,9 +2,10 @@
  * The broker over raw sockets, against a real hub process: hundreds of hostile connections (random bytes,
  * malformed and mutated MQTT packets, lying remaining lengths, oversize declarations, reserved packet
  * types, half-open connections that never finish CONNECT, junk payloads on data topics) while a well-
- * behaved vessel publishes QoS 1 reports. The hub never crashes, every valid report is stored, every bad
- * connection is closed by the hub, every junk payload that was acknowledged is dead-lettered with a
- * reason, and RSS grows by less than 50 MB over the run.
+ * behaved vessel publishes QoS 1 reports. The hub never crashes; every valid report is stored; every bad
+ * connection is closed by the hub (a refused packet at once, a connection left half-way through CONNECT
+ * after connectTimeoutMs, one left half-way through a later packet by its keepalive); every junk payload
+ * it acknowledged is dead-lettered with a reason; RSS grows by less than 50 MB over the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -33,6 +34,7 @@ interface Attack {
   junkPublish?: boolean;
 }
 
+/** Keepalive 1 s: a connection left half-way through a packet is dropped after 1.5 s [MQTT-3.1.2-24]. */
 const connectPacket = (id: string) =>
   generate({
     cmd: 'connect',
@@ -40,7 +42,7 @@ const connectPacket = (id: string) =>
     protocolVersion: 4,
     clientId: id,
     clean: true,
-    keepalive: 30,
+    keepalive: 1,
   });
 
 const bytes = (max: number) => fc.uint8Array({ minLength: 1, maxLength: max }).map((a) => Buffer.from(a));
@@ -121,6 +123,7 @@ const attacks: fc.Arbitrary<Attack> = fc.oneof(
 interface Outcome {
   closedByHub: boolean;
   acked: boolean;
+  got?: string;
 }
 
 /** Runs one attack on a fresh socket; waits until the hub closes it, or closes it itself. */
@@ -130,7 +133,9 @@ function run(port: number, attack: Attack): Promise<Outcome> {
     let acked = false;
     let ourClose = false;
     socket.on('error', () => {});
+    let got = '';
     socket.on('data', (d) => {
+      got += d.toString('hex');
       // PUBACK for packet id 1 (the junk publish): 0x40 0x02 0x00 0x01
       if (d.includes(Buffer.from([0x40, 0x02, 0x00, 0x01]))) acked = true;
     });
@@ -146,7 +151,7 @@ function run(port: number, attack: Attack): Promise<Outcome> {
     );
     socket.on('close', () => {
       clearTimeout(give);
-      resolve({ closedByHub: !ourClose, acked });
+      resolve({ closedByHub: !ourClose, acked, got: got.slice(0, 40) });
     });
     if (attack.junkPublish) {
       const poll = setInterval(() => {
@@ -237,7 +242,12 @@ describe('broker under hostile input', () => {
 
     // Every connection that was not a well-formed client was closed by the hub.
     const hostile = cases.map((c, i) => ({ c, o: outcomes[i] as Outcome })).filter(({ c }) => !c.junkPublish);
-    const stillOpen = hostile.filter(({ o }) => !o.closedByHub).map(({ c }) => c.kind);
+    const stillOpen = hostile
+      .filter(({ o }) => !o.closedByHub)
+      .map(
+        ({ c, o }) =>
+          `${c.kind} ${JSON.stringify(o)} ${c.chunks.map((b) => b.toString('hex').slice(0, 80)).join('|')}`,
+      );
     expect(stillOpen).toEqual([]);
     // Every junk payload the hub acknowledged was dead-lettered with a reason.
     const junkAcked = cases.filter((c, i) => c.junkPublish && (outcomes[i] as Outcome).acked).length;
@@ -257,7 +267,8 @@ describe('broker under hostile input', () => {
       database,
       `SELECT COUNT("error") FROM "deadletter" WHERE "reason" = 'packet_too_large'`,
     );
-    expect((tooLarge[0]?.count as number | undefined) ?? 0).toBe(oversize);
+    // Random bytes declare huge lengths too: each is refused unread and recorded.
+    expect((tooLarge[0]?.count as number | undefined) ?? 0).toBeGreaterThanOrEqual(oversize);
 
     const growthMb = (rssAfter - rssBefore) / MB;
     const kinds = Object.entries(

@@ -12,7 +12,15 @@ import type { RuleInput } from '../../alerts/rule-schema.ts';
 import type { Device } from '../../ingest/registry.ts';
 import { webhookReceiver } from '../alerts/service-support.ts';
 import { eventually, mqttClient, startTestHub, type TestHub } from '../helpers/hub.ts';
-import { alertRows, alertsSection, mqttRecorder, tempDir, vmsReport, writeRules } from './alerts-support.ts';
+import {
+  alertRows,
+  alertsSection,
+  mqttRecorder,
+  removeTempDirs,
+  tempDir,
+  vmsReport,
+  writeRules,
+} from './alerts-support.ts';
 
 const devices: Device[] = [
   { id: 'hue-aq-01', kind: 'station', medium: 'air' },
@@ -103,6 +111,8 @@ describe('alerts HTTP API on the real hub', () => {
   afterAll(async () => {
     await t?.stop();
     await hook?.close();
+
+    removeTempDirs();
   });
 
   it('lists firing alerts by department, answers history by range, and records acks', async () => {
@@ -136,7 +146,9 @@ describe('alerts HTTP API on the real hub', () => {
     expect((await api('GET', '/api/alerts/history?from=yesterday')).status).toBe(400);
 
     expect((await api('POST', `/api/alerts/${encodeURIComponent(pm.id)}/ack`, {})).status).toBe(400);
-    expect((await api('POST', '/api/alerts/pm25-high:nowhere:1/ack', { by: 'Trần Văn An' })).status).toBe(404);
+    expect((await api('POST', '/api/alerts/pm25-high:nowhere:1/ack', { by: 'Trần Văn An' })).status).toBe(
+      404,
+    );
     const ack = await api('POST', `/api/alerts/${encodeURIComponent(pm.id)}/ack`, { by: 'Trần Văn An' });
     expect(ack).toMatchObject({ status: 200, body: { ok: true, id: pm.id, by: 'Trần Văn An' } });
     const acked = (await active()).find((a) => a.id === pm.id);
@@ -160,13 +172,14 @@ describe('alerts HTTP API on the real hub', () => {
     // A control alert on another station, raised after the muted one, reaches the webhook: by then the
     // muted one would have too.
     await pm25('hue-aq-03', 95);
-    await eventually(() => hook.requests.some((r) => r.json.transitions[0]?.entity === 'hue-aq-03'), 20_000);
-    expect(hook.requests.some((r) => r.json.transitions.some((x) => x.entity === 'hue-aq-02'))).toBe(false);
+    const hooked = (entity: string) =>
+      hook.requests.some((r) => r.json.transitions.some((x) => x.entity === entity));
+    expect(await eventually(() => hooked('hue-aq-03'), 20_000)).toBe(true);
+    expect(hooked('hue-aq-02')).toBe(false);
 
     const muted = (await active()).find((a) => a.entity === 'hue-aq-02');
     expect(muted).toMatchObject({ state: 'firing', muted: true });
-    await eventually(() => live.messages.some((m) => m.topic.endsWith('/hue-aq-02')), 10_000);
-    const message = live.messages.find((m) => m.topic.endsWith('/hue-aq-02'));
+    const message = await eventually(() => live.messages.find((m) => m.topic.endsWith('/hue-aq-02')), 10_000);
     expect(JSON.parse(message?.payload ?? '{}')).toMatchObject({ state: 'firing', muted: true });
     await live.close();
     const rows = await alertRows(t, 'pm25-high', 1, `"entity" = 'hue-aq-02'`);

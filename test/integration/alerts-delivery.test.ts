@@ -15,6 +15,7 @@ import {
   alertRows,
   alertsSection,
   mqttRecorder,
+  removeTempDirs,
   retainedNow,
   signatureValid,
   tempDir,
@@ -85,6 +86,8 @@ describe('alerts delivered through the real hub', () => {
     await t?.stop();
     await hook?.close();
     await smtp?.close();
+
+    removeTempDirs();
   });
 
   const hooksFor = (rule: string, state: string) =>
@@ -113,7 +116,9 @@ describe('alerts delivered through the real hub', () => {
       message: 'PM2.5 at hue-aq-01 is 62 µg/m³',
     });
     // A forged body does not pass the receiver's check.
-    expect(signatureValid({ ...(firing as NonNullable<typeof firing>), body: `${firing?.body} ` })).toBe(false);
+    expect(signatureValid({ ...(firing as NonNullable<typeof firing>), body: `${firing?.body} ` })).toBe(
+      false,
+    );
 
     // The same id as the mail's Message-ID and X-Hub-Transition-Id, Vietnamese first.
     const mail = await eventually(
@@ -148,7 +153,10 @@ describe('alerts delivered through the real hub', () => {
     // On MQTT: the resolved JSON, then the zero-byte retained clear; a late subscriber sees nothing.
     await eventually(() => onTopic().length >= 4, 10_000);
     const tail = onTopic().slice(2);
-    expect(JSON.parse(tail[0]?.payload ?? '{}')).toMatchObject({ transition_id: resolvedId, state: 'resolved' });
+    expect(JSON.parse(tail[0]?.payload ?? '{}')).toMatchObject({
+      transition_id: resolvedId,
+      state: 'resolved',
+    });
     expect(tail[1]?.payload).toBe('');
     expect(onTopic()).toHaveLength(4);
     expect(await retainedNow(t.hub.mqttPort, PM25_TOPIC)).toEqual([]);
@@ -161,7 +169,12 @@ describe('alerts delivered through the real hub', () => {
       firingId,
       resolvedId,
     ]);
-    expect(rows[1]).toMatchObject({ department: 'environment', severity: 'warning', entity: STATION, value: 62 });
+    expect(rows[1]).toMatchObject({
+      department: 'environment',
+      severity: 'warning',
+      entity: STATION,
+      value: 62,
+    });
     // Each notifier got each department transition exactly once (pending is not sent to departments).
     expect(hook.requests.filter((r) => r.json.rule === 'pm25-high')).toHaveLength(2);
     await station.endAsync();
@@ -179,13 +192,19 @@ describe('alerts delivered through the real hub', () => {
     expect(signatureValid(firing as NonNullable<typeof firing>)).toBe(true);
     expect(firing?.json).toMatchObject({ department: 'fisheries', severity: 'critical', count: 1 });
 
-    const mail = await eventually(() => smtp.mails.find((m) => m.headers['x-hub-transition-id'] === id), 20_000);
+    const mail = await eventually(
+      () => smtp.mails.find((m) => m.headers['x-hub-transition-id'] === id),
+      20_000,
+    );
     expect(mail?.to).toEqual(['fisheries@hue.gov.vn']);
     expect(mail?.text).toContain('Tàu TTH-90123-TS phát tín hiệu cấp cứu SOS');
 
     const retained = await retainedNow(t.hub.mqttPort, SOS_TOPIC);
     expect(retained).toHaveLength(1);
-    expect(JSON.parse(retained[0]?.payload ?? '{}')).toMatchObject({ transition_id: id, severity: 'critical' });
+    expect(JSON.parse(retained[0]?.payload ?? '{}')).toMatchObject({
+      transition_id: id,
+      severity: 'critical',
+    });
 
     const rows = await alertRows(t, 'vms-sos', 1);
     expect(rows.map((r) => [r.state, r.transition_id])).toEqual([['firing', id]]);

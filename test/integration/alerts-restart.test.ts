@@ -4,7 +4,6 @@
  * A firing alert is neither lost nor sent again; a vessel that fell silent while the hub was down still
  * raises its silence alert, from the persisted state or, with the state gone, from InfluxDB alone.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActiveAlert } from '../../alerts/active.ts';
@@ -13,9 +12,18 @@ import type { Device } from '../../ingest/registry.ts';
 import { webhookReceiver } from '../alerts/service-support.ts';
 import { eventually, mqttClient, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { query, uniqueDatabase } from '../helpers/influxd.ts';
-import { alertRows, alertsSection, retainedNow, tempDir, vmsReport, writeRules } from './alerts-support.ts';
+import {
+  alertRows,
+  alertsSection,
+  removeTempDirs,
+  retainedNow,
+  tempDir,
+  vmsReport,
+  writeRules,
+} from './alerts-support.ts';
 
-const SILENCE_AFTER_MS = 6000;
+// Long enough that the first hub is surely down before the vessel is overdue, even on a busy machine.
+const SILENCE_AFTER_MS = 8000;
 
 const rules: RuleInput[] = [
   {
@@ -54,7 +62,6 @@ describe('alerts across hub restarts', () => {
   let hook: Awaited<ReturnType<typeof webhookReceiver>>;
   let rulesFile: string;
   const running: TestHub[] = [];
-  const dirs: string[] = [];
 
   const start = async (dir: string, database: string) => {
     const t = await startTestHub(
@@ -71,11 +78,7 @@ describe('alerts across hub restarts', () => {
     await t.stop();
     running.splice(running.indexOf(t), 1);
   };
-  const freshDir = () => {
-    const dir = tempDir('alerts-restart-');
-    dirs.push(dir);
-    return dir;
-  };
+  const freshDir = () => tempDir('alerts-restart-');
   const publish = async (t: TestHub, topic: string, payload: string) => {
     const client = await mqttClient(t.hub.mqttPort);
     await client.publishAsync(topic, payload, { qos: 1 });
@@ -92,7 +95,7 @@ describe('alerts across hub restarts', () => {
   afterAll(async () => {
     for (const t of running) await t.stop();
     await hook?.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   });
 
   it('a firing alert survives a restart: still listed, still retained, no second firing transition', async () => {
@@ -139,9 +142,13 @@ describe('alerts across hub restarts', () => {
     await publish(first, `vessels/${vessel}/vms`, vmsReport(16.95, 107.95));
     const stored = await eventually(
       async () =>
-        (await query(first.influxUrl, database, `SELECT lat FROM vessel_position WHERE vessel = '${vessel}'`).catch(
-          () => [],
-        )).length > 0,
+        (
+          await query(
+            first.influxUrl,
+            database,
+            `SELECT lat FROM vessel_position WHERE vessel = '${vessel}'`,
+          ).catch(() => [])
+        ).length > 0,
       20_000,
     );
     expect(stored).toBe(true);

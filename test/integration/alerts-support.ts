@@ -4,7 +4,7 @@
  * recorder of `alerts/#`, the HMAC check a webhook receiver makes, and `alert` rows from InfluxDB.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
@@ -17,8 +17,17 @@ import { query, type Row } from '../helpers/influxd.ts';
 
 export const HOOK_SECRET = 'hue-ioc-shared-secret';
 
+const made: string[] = [];
+
+/** A temp dir, deleted by `removeTempDirs` (afterAll). */
 export function tempDir(prefix = 'alerts-int-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes `rules` as a YAML rules file (`{ rules: [...] }`) and returns its path. */

@@ -1,5 +1,5 @@
 /**
- * Outage at scale: InfluxDB is down while 150,000 points arrive at a real hub process (ten vessels, five
+ * Outage at scale: InfluxDB is down while 100,000 points arrive at a real hub process (ten vessels, five
  * RMC fixes per message, QoS 1, in four rounds); the spool takes them on disk while the hub's memory stays
  * bounded (RSS sampled, and the process runs in a 64 MB V8 heap: a backlog kept in memory would kill it), and every one of them is in
  * InfluxDB once the server returns.
@@ -15,7 +15,7 @@ import { childConfig, type HubProcess, sampler, startHubProcess, writeConfig } f
 import { publishWindowed, RawMqtt } from './raw-mqtt.ts';
 
 const VESSELS = 10;
-const MESSAGES_PER_VESSEL = 3000;
+const MESSAGES_PER_VESSEL = 2000;
 const ROUNDS = 4;
 const HEAP_MB = 64;
 const FIXES_PER_MESSAGE = 5;

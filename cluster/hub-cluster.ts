@@ -1,0 +1,132 @@
+/**
+ * Cluster mode in one object, for hub/hub.ts: the Redis-backed emitter and persistence aedes runs on,
+ * this hub's claim on its instance name, the leader lease, and the duties the leader runs (alerts, the
+ * remote feed, whatever the hub adds: Modbus polling, device-info points).
+ *
+ * Start order: `openCluster` (Redis reachable, name claimed) → broker with `backends` → `alerts()` →
+ * `lead()`. Stop order: `stepDown()` (duties stop while the lease still fences the last state save, then
+ * the lease is released so another hub takes over at once) → broker close → `close()`.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Aedes } from 'aedes';
+import MQEmitterRedis from 'mqemitter-redis';
+import type { Logger } from 'pino';
+import type { HubAlerts } from '../hub/alerts-wiring.ts';
+import type { ComponentHealth } from '../hub/health.ts';
+import { type AlertsDeps, clusterAlerts } from './alerts.ts';
+import { type ClusterConfig, clusterKeys, redactedUrl } from './config.ts';
+import { claimInstance } from './instance-claim.ts';
+import { type LeaderDuty, Leadership } from './leadership.ts';
+import { LeaderLease } from './lease.ts';
+import { redisPersistence } from './persistence.ts';
+import { closeConnection, connected, redisConnection } from './redis.ts';
+import { RemoteFeed, type RemoteFeedOptions } from './remote-feed.ts';
+
+export interface HubCluster {
+  /** aedes options: messages routed between hubs; sessions, queues, subscriptions, retained in Redis. */
+  backends: { mq: unknown; persistence: unknown };
+  /** The hub's alerts, run while this hub leads (register before `lead`). */
+  alerts(deps: AlertsDeps): HubAlerts;
+  /** Takes part in the election; while leader: alerts, the remote feed, then `duties` in order. */
+  lead(
+    opts: Omit<RemoteFeedOptions, 'aedes' | 'log'> & { aedes: Aedes; duties?: LeaderDuty[] },
+  ): Promise<void>;
+  isLeader(): boolean;
+  health(): ComponentHealth;
+  /** Stops the duties, then releases the lease. */
+  stepDown(): Promise<void>;
+  /** After the broker has closed: the claim and the Redis connections. */
+  close(): Promise<void>;
+}
+
+export async function openCluster(opts: {
+  config: ClusterConfig;
+  instance: string;
+  log: Logger;
+  now: () => number;
+}): Promise<HubCluster> {
+  const { config, instance, log, now } = opts;
+  const url = config.redis;
+  const keys = clusterKeys(config.keyPrefix);
+  const conn = (role: string, extra = {}) => redisConnection(url, `hub:${instance}:${role}`, log, extra);
+  const pub = conn('pub', { enableAutoPipelining: true });
+  const sub = conn('sub');
+  const store = conn('persistence');
+  const control = conn('control');
+  const all = [pub, sub, store, control];
+  try {
+    await connected(all, url, config.connectTimeoutMs);
+  } catch (err) {
+    for (const c of all) c.disconnect();
+    throw err;
+  }
+  const timing = { ttlMs: config.leaseTtlMs, renewIntervalMs: config.renewIntervalMs, log };
+  let claim: LeaderLease;
+  try {
+    claim = await claimInstance({ redis: control, key: keys.instance(instance), instance, ...timing });
+  } catch (err) {
+    for (const c of all) c.disconnect();
+    throw err;
+  }
+
+  // The same matching as aedes's own emitter: `#` also matches the parent level [MQTT-4.7.1-3].
+  const mq = MQEmitterRedis({ pubConn: pub, subConn: sub, concurrency: 1000, matchEmptyLevels: true });
+  let mqErrorLogged = false;
+  // Its connection errors are emitted on `state` (untyped): unheard, an 'error' event would crash the hub.
+  (mq as unknown as { state: EventEmitter }).state.on('error', (err: Error) => {
+    if (!mqErrorLogged) log.warn({ err }, 'cluster: the shared emitter reports an error');
+    mqErrorLogged = true;
+  });
+  const persistence = redisPersistence(store);
+
+  const leadership = new Leadership([], log, now);
+  const lease = new LeaderLease({
+    redis: control,
+    key: keys.leader,
+    owner: instance,
+    ...timing,
+    now,
+    onChange: (leader, reason) => void leadership.change(leader, reason),
+  });
+  let feed: RemoteFeed | undefined;
+  log.info({ redis: redactedUrl(url), instance, leaseTtlMs: config.leaseTtlMs }, 'cluster: joined');
+
+  return {
+    backends: { mq, persistence },
+    alerts: (deps) => {
+      const alerts = clusterAlerts(deps, { redis: control, keys, lease });
+      leadership.add(alerts);
+      return alerts;
+    },
+    lead: async ({ duties = [], ...feedOptions }) => {
+      feed = new RemoteFeed({ ...feedOptions, log });
+      leadership.add(feed);
+      for (const duty of duties) leadership.add(duty);
+      await lease.start();
+    },
+    isLeader: () => lease.isLeader(),
+    health: () => {
+      const down = all.filter((c) => c.status !== 'ready');
+      const role = lease.isLeader() ? 'leader' : 'follower';
+      const base = {
+        role,
+        leader: lease.holderOwner() ?? null,
+        terms: leadership.terms,
+        lastTakeoverMs: leadership.lastStartMs ?? null,
+        ...(feed && role === 'leader' ? { remoteFeed: { ...feed.stats } } : {}),
+      };
+      return down.length
+        ? { ok: false, reason: 'Redis unreachable: no routing between hubs, no leader election', ...base }
+        : { ok: true, ...base };
+    },
+    stepDown: async () => {
+      await leadership.change(false, 'stopping');
+      await lease.stop();
+    },
+    close: async () => {
+      await claim.stop();
+      // aedes.close() has closed the emitter's connections; these are ours.
+      for (const c of all) await closeConnection(c);
+    },
+  };
+}
