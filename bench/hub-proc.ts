@@ -38,6 +38,8 @@ export interface HubProcess {
   health(): Promise<Record<string, unknown>>;
   /** Lines committed to the spool and not yet in InfluxDB (from /health). */
   spoolLines(): Promise<number>;
+  /** MQTT messages the hub took in on data topics (`hub_messages_in_total` of /metrics). */
+  messagesIn(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +118,13 @@ export async function startHubProcess(setup: HubSetup): Promise<HubProcess> {
         const spool = (h.components as Record<string, Record<string, unknown>> | undefined)?.spool;
         const lines = spool?.lines ?? spool?.spoolLines;
         return typeof lines === 'number' ? lines : Number.NaN;
+      },
+      messagesIn: async () => {
+        const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+        let sum = 0;
+        for (const line of text.split('\n'))
+          if (line.startsWith('hub_messages_in_total')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+        return sum;
       },
       stop: () => child.stop(15_000),
     };

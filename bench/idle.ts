@@ -32,6 +32,8 @@ export interface IdleResult {
   limitedBy: string | null;
   connectAllS: number;
   connectsPerS: number;
+  /** The bench process's CPU while connecting (the client side of every connection), % of one core. */
+  loadgenCpuPct: number;
   rssBeforeMb: number;
   rssAfterMb: number;
   rssPerConnKb: number;
@@ -73,6 +75,7 @@ export async function runIdle(target: Target, spec: IdleSpec): Promise<IdleResul
   let failed = 0;
   let firstError: string | null = null;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   let next = 0;
   const worker = async () => {
     while (next < conns.length) {
@@ -87,6 +90,7 @@ export async function runIdle(target: Target, spec: IdleSpec): Promise<IdleResul
   };
   await Promise.all(Array.from({ length: spec.concurrency }, worker));
   const connectMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const after = await memory(target);
   const connected = conns.filter((c) => c.open).length;
@@ -103,6 +107,7 @@ export async function runIdle(target: Target, spec: IdleSpec): Promise<IdleResul
     limitedBy: spec.limitedBy ?? null,
     connectAllS: round(connectMs / 1000, 2),
     connectsPerS: Math.round((connected * 1000) / connectMs),
+    loadgenCpuPct: round((cpu.user + cpu.system) / 10 / connectMs, 1),
     rssBeforeMb: round(before.rssKb / 1024, 1),
     rssAfterMb: round(after.rssKb / 1024, 1),
     rssPerConnKb: per(after.rssKb - before.rssKb),

@@ -19,7 +19,8 @@ export interface Plan {
   profile: boolean;
   seed: number;
   qos1: { connections: number; window: number; hubMs: number; refMs: number };
-  paced: { connections: number; window: number; rate: number; durationMs: number };
+  /** The target rate (every broker), and a lower one the hub sustains (its latency without queueing). */
+  paced: { connections: number; window: number; rate: number; lowRate: number; durationMs: number };
   firehose: { connections: number; count: number };
   idle: { devices: number[]; concurrency: number };
   alerts: {
@@ -74,7 +75,13 @@ export function parsePlan(argv: string[]): Plan | 'help' {
     profile: v.profile === true,
     seed: Number(v.seed) || 1,
     qos1: { connections: 1000, window: 10, hubMs: quick ? 15_000 : 60_000, refMs: quick ? 8_000 : 20_000 },
-    paced: { connections: 1000, window: 10, rate: 10_000, durationMs: quick ? 10_000 : 30_000 },
+    paced: {
+      connections: 1000,
+      window: 10,
+      rate: 10_000,
+      lowRate: 2000,
+      durationMs: quick ? 10_000 : 30_000,
+    },
     firehose: { connections: 100, count: quick ? 100_000 : 300_000 },
     idle: { devices: quick ? [10_000] : [10_000, 50_000], concurrency: 200 },
     alerts: {

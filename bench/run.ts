@@ -16,7 +16,7 @@ import { type AlertResult, benchRules, OPERATOR_ID, runAlertLatency } from './al
 import { startHubProcess } from './hub-proc.ts';
 import { type IdleResult, openFileLimit, runIdle } from './idle.ts';
 import { type BenchInflux, dropDatabase, openInflux } from './influx.ts';
-import { describeMachine } from './machine.ts';
+import { describeMachine, loadAverage } from './machine.ts';
 import type { Plan } from './plan.ts';
 import { type CpuProfile, type ProfileSummary, summarizeProfile } from './profile.ts';
 import { type BenchReport, checkTargets, computeRatios } from './report.ts';
@@ -52,7 +52,11 @@ function publishSpecs(plan: Plan, broker: Target['kind']): ThroughputSpec[] {
       window: plan.qos1.window,
       durationMs: broker === 'hub' ? plan.qos1.hubMs : plan.qos1.refMs,
     });
-  if (plan.scenarios.includes('paced')) specs.push({ ...base, scenario: 'qos1-10k', qos: 1, ...plan.paced });
+  if (plan.scenarios.includes('paced')) {
+    const { lowRate, ...paced } = plan.paced;
+    specs.push({ ...base, scenario: 'qos1-10k', qos: 1, ...paced });
+    if (broker === 'hub') specs.push({ ...base, scenario: 'qos1-2k', qos: 1, ...paced, rate: lowRate });
+  }
   if (plan.scenarios.includes('firehose'))
     specs.push({ ...base, scenario: 'qos0-firehose', qos: 0, durationMs: 120_000, ...plan.firehose });
   return specs;
@@ -224,7 +228,7 @@ export async function runBench(
       mode: plan.mode,
       startedAt: new Date(started).toISOString(),
       durationS: Math.round((Date.now() - started) / 1000),
-      machine,
+      machine: { ...machine, loadAverageAtEnd: loadAverage() },
       throughput: run.throughput,
       idle: run.idle,
       alerts: run.alerts,

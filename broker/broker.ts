@@ -155,7 +155,7 @@ export async function startBroker(opts: {
       hooks.onDenied?.(info, packet.topic);
       return drop(packet, done);
     }
-    const decision = rate.check(client, now());
+    const decision = rate.check(info.name, now());
     if (decision !== 'ok') {
       brokerMetrics.rateLimited.inc({ recorded: decision === 'limited' ? 'yes' : 'no' });
       logOnce(`${info.name}\u0000rate`, () =>

@@ -29,12 +29,14 @@ export class ConnectionGate {
 export type RateDecision = 'ok' | 'limited' | 'limited_quietly';
 
 /**
- * Per-client publish rate. An excess publish is dead-lettered (`rate_limited`), acknowledged and dropped;
- * the dead letters themselves are limited to the same rate, so a flooding client cannot turn its flood
- * into a flood of dead letters: beyond that it is only counted (`limited_quietly`).
+ * Per-client publish rate, keyed by the client's name (device id, else client id) so that reconnecting
+ * does not refill the bucket. An excess publish is dead-lettered (`rate_limited`), acknowledged and
+ * dropped; the dead letters themselves are limited to the same rate, so a flooding client cannot turn its
+ * flood into a flood of dead letters: beyond that it is only counted (`limited_quietly`).
  */
 export class PublishRateLimiter {
-  readonly #buckets = new WeakMap<object, { publish: TokenBucket; record: TokenBucket }>();
+  readonly #buckets = new Map<string, { publish: TokenBucket; record: TokenBucket }>();
+  #lastSweepMs = 0;
 
   constructor(
     private readonly ratePerS: number,
@@ -45,8 +47,9 @@ export class PublishRateLimiter {
     return this.ratePerS > 0;
   }
 
-  check(client: object, nowMs: number): RateDecision {
+  check(client: string, nowMs: number): RateDecision {
     if (!this.enabled) return 'ok';
+    this.#sweep(nowMs);
     let buckets = this.#buckets.get(client);
     if (!buckets) {
       buckets = {
@@ -57,6 +60,15 @@ export class PublishRateLimiter {
     }
     if (buckets.publish.take(nowMs)) return 'ok';
     return buckets.record.take(nowMs) ? 'limited' : 'limited_quietly';
+  }
+
+  /** Buckets back to full belong to idle clients: forgotten, so the map holds only active ones. */
+  #sweep(nowMs: number): void {
+    if (nowMs - this.#lastSweepMs < 60_000) return;
+    this.#lastSweepMs = nowMs;
+    for (const [name, b] of this.#buckets) {
+      if (b.publish.isFull(nowMs) && b.record.isFull(nowMs)) this.#buckets.delete(name);
+    }
   }
 }
 

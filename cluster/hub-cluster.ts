@@ -52,7 +52,11 @@ export async function openCluster(opts: {
   const pub = conn('pub', { enableAutoPipelining: true });
   const sub = conn('sub');
   const store = conn('persistence');
-  const control = conn('control');
+  // Lease rounds and state saves must fail fast when Redis is gone (a stop, a step-down stay bounded).
+  const control = conn('control', {
+    maxRetriesPerRequest: 1,
+    commandTimeout: Math.max(1_000, config.renewIntervalMs),
+  });
   const all = [pub, sub, store, control];
   try {
     await connected(all, url, config.connectTimeoutMs);

@@ -95,6 +95,9 @@ export class LeaderLease {
 
   /** One take-or-renew round (the timer calls it; tests may too). Rounds never overlap. */
   attempt(): Promise<void> {
+    // Our view ends on time even while a round hangs on a slow Redis.
+    if (this.#validUntil > 0 && this.#now() >= this.#validUntil)
+      this.#lose('the lease could not be renewed in time');
     this.#busy ??= this.#round().finally(() => {
       this.#busy = undefined;
     });

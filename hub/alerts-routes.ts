@@ -45,16 +45,16 @@ export function alertsRoutes(deps: AlertsRoutesDeps): (app: FastifyInstance) => 
         if (!by) return reply.code(400).send({ error: 'body {"by": "<who acknowledges>"} is required' });
         if (!alerts.ack(req.params.id, by))
           return reply.code(404).send({ error: `no active alert ${req.params.id}` });
-        deps.audit?.('alert.ack', { alert: req.params.id, by });
+        deps.audit?.('alert.ack', { alert: req.params.id, by, operator: req.operator });
         return { ok: true, id: req.params.id, by };
       },
     );
 
     app.get('/api/rules', async () => alerts.rules());
 
-    app.post('/api/rules/reload', { config: { scope: 'ack' } }, async (_req, reply) => {
+    app.post('/api/rules/reload', { config: { scope: 'ack' } }, async (req, reply) => {
       const result = await deps.reloadRules();
-      deps.audit?.('rules.reload', { ...result });
+      deps.audit?.('rules.reload', { ...result, operator: req.operator });
       return reply.code(result.ok ? 200 : 400).send(result);
     });
 
@@ -63,7 +63,7 @@ export function alertsRoutes(deps: AlertsRoutesDeps): (app: FastifyInstance) => 
     app.post<{ Body: unknown }>('/api/mutes', { config: { scope: 'ack' } }, async (req, reply) => {
       const result = alerts.addMute(req.body);
       if (!result.ok) return reply.code(400).send({ error: result.error });
-      deps.audit?.('mute.add', { ...result.mute });
+      deps.audit?.('mute.add', { ...result.mute, operator: req.operator });
       return reply.code(201).send(result.mute);
     });
 
@@ -73,7 +73,7 @@ export function alertsRoutes(deps: AlertsRoutesDeps): (app: FastifyInstance) => 
       async (req, reply) => {
         if (!alerts.removeMute(req.params.id))
           return reply.code(404).send({ error: `no mute ${req.params.id}` });
-        deps.audit?.('mute.remove', { id: req.params.id });
+        deps.audit?.('mute.remove', { id: req.params.id, operator: req.operator });
         return { ok: true };
       },
     );

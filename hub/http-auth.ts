@@ -24,7 +24,25 @@ export const HttpTokenSchema = z
 export type HttpToken = z.infer<typeof HttpTokenSchema>;
 
 /** Routes that never need a token. */
-export const OPEN_ROUTES: ReadonlySet<string> = new Set(['/health/live', '/health/ready']);
+export const OPEN_ROUTES: ReadonlySet<string> = new Set([
+  '/health/live',
+  '/health/ready',
+  '/ui/login',
+  '/ui/operator.css',
+]);
+
+/** The operator page's browser login keeps the token in this cookie (HttpOnly, SameSite=Strict). */
+export const TOKEN_COOKIE = 'hub_token';
+
+/** `Authorization` as sent, else a bearer token from the login cookie (browsers cannot add the header). */
+export function credentialsOf(req: FastifyRequest): string | undefined {
+  if (req.headers.authorization) return req.headers.authorization;
+  const cookie = req.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${TOKEN_COOKIE}=`));
+  return cookie ? `Bearer ${decodeURIComponent(cookie.slice(TOKEN_COOKIE.length + 1))}` : undefined;
+}
 
 export const hashToken = (token: string): string => hashSecret(token);
 
@@ -97,12 +115,16 @@ export function tokenAuthHook(tokens: readonly HttpToken[], refused: (reason: st
     const path = req.url.split('?', 1)[0] as string;
     if (OPEN_ROUTES.has(path)) return undefined;
     const scope = requiredScope(req);
-    const outcome = authorizeRequest(table, req.headers.authorization, req.socket.remoteAddress, scope);
+    const outcome = authorizeRequest(table, credentialsOf(req), req.socket.remoteAddress, scope);
     if (outcome.ok) {
       req.operator = outcome.operator;
       return undefined;
     }
     refused(outcome.reason);
+    // A browser on the operator page goes to the login form instead of a JSON 401.
+    if (outcome.status === 401 && req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '')) {
+      return reply.redirect('/ui/login', 303);
+    }
     if (outcome.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="hub"');
     const error = outcome.reason === 'scope' ? `${MESSAGES.scope} (${scope})` : MESSAGES[outcome.reason];
     // Returning the reply ends the request here: later hooks and the handler do not run.

@@ -22,6 +22,7 @@ import { Registry } from '../ingest/registry.ts';
 import { SeriesClock } from '../ingest/time.ts';
 import { AqiEnricher } from '../ingest/vn-aqi-enricher.ts';
 import { type HubAlerts, startAlerts } from './alerts-wiring.ts';
+import { httpActor } from './audit.ts';
 import { deviceInfoPoints } from './device-info.ts';
 import { mergeDevices, readDevicesFile } from './devices-file.ts';
 import { buildHealth, type ComponentHealth, type HealthReport } from './health.ts';
@@ -383,7 +384,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       routes: [
         ...safeguards.routes,
         ...alerts.routes(health, (action, detail) =>
-          safeguards.audit.record({ action, actor: 'http', detail }),
+          safeguards.audit.record({ action, actor: httpActor(String(detail.operator ?? '')), detail }),
         ),
       ],
     });

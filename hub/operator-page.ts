@@ -8,6 +8,7 @@ import type { ActiveAlert } from '../alerts/active.ts';
 import type { TransitionPayload } from '../alerts/payload.ts';
 import type { AlertService } from '../alerts/service.ts';
 import type { HealthReport } from './health.ts';
+import { TOKEN_COOKIE } from './http-auth.ts';
 import { formatTime, type Lang, TEXT } from './operator-i18n.ts';
 
 export interface OperatorPageDeps {
@@ -137,6 +138,26 @@ export function operatorPageRoutes(deps: OperatorPageDeps): (app: FastifyInstanc
       reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'max-age=300').send(SCRIPT),
     );
 
+    // Browser login for deployments with `http.tokens`: the token goes into an HttpOnly, SameSite=Strict
+    // cookie (so cross-site forms cannot use it), read by the auth hook like a bearer header.
+    app.get('/ui/login', async (_req, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(
+          `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Đăng nhập / Sign in</title><link rel="stylesheet" href="/ui/operator.css"></head><body><h1>Đăng nhập / Sign in</h1><form method="post" action="/ui/login"><label>Mã truy cập / Operator token <input name="token" type="password" required autocomplete="current-password"></label> <button type="submit">OK</button></form></body></html>`,
+        ),
+    );
+    app.post<{ Body: { token?: string } | undefined }>('/ui/login', async (req, reply) => {
+      const token = req.body?.token?.trim() ?? '';
+      const secure = req.protocol === 'https' ? '; Secure' : '';
+      return reply
+        .header(
+          'Set-Cookie',
+          `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/${secure}`,
+        )
+        .redirect('/', 303);
+    });
+
     app.get<{ Querystring: { lang?: string } }>('/', async (req, reply) =>
       reply.type('text/html; charset=utf-8').send(renderOperatorPage(deps, langOf(req.query))),
     );
@@ -147,7 +168,7 @@ export function operatorPageRoutes(deps: OperatorPageDeps): (app: FastifyInstanc
       async (req, reply) => {
         const by = req.body?.by?.trim();
         if (by && deps.alerts.ack(req.params.id, by))
-          deps.audit?.('alert.ack', { alert: req.params.id, by, via: 'page' });
+          deps.audit?.('alert.ack', { alert: req.params.id, by, via: 'page', operator: req.operator });
         return reply.redirect(`/?lang=${langOf(req.query)}`, 303);
       },
     );

@@ -111,12 +111,10 @@ export class IngestPipeline {
       for (const point of enriched) {
         accepted.push(point);
         lines.push(toLineProtocol(point));
-        deps.metrics.pointsAccepted.inc({ measurement: point.measurement });
       }
     }
     for (const dl of deadLetters) {
       lines.push(toLineProtocol(deadLetterPoint(dl, receivedAtMs, deps.seriesClock)));
-      deps.metrics.recordDeadLetter(dl.reason);
     }
     if (lines.length === 0) {
       done(null);
@@ -124,10 +122,15 @@ export class IngestPipeline {
     }
     deps.durable.append(lines, (err) => {
       if (err) {
-        deps.log.error({ err }, 'spool append failed');
+        // A full spool is backpressure, not a fault: the hub retries the message once there is room.
+        if ((err as { code?: string }).code === 'HUB_ERR_SPOOL_FULL') deps.log.debug({ err }, 'spool full');
+        else deps.log.error({ err }, 'spool append failed');
         done(err);
         return;
       }
+      // Counted once durable, so a message retried after backpressure is counted once.
+      for (const point of accepted) deps.metrics.pointsAccepted.inc({ measurement: point.measurement });
+      for (const dl of deadLetters) deps.metrics.recordDeadLetter(dl.reason);
       done(null);
       for (const dl of deadLetters) {
         if (dl.client && dl.client !== 'hub') deps.publish(deadLetterTopic(dl.client), deadLetterMessage(dl));

@@ -6,6 +6,7 @@
  */
 import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PublishRateLimiter } from '../../broker/limits.ts';
 import { TokenBucket } from '../../broker/token-bucket.ts';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { countPoints, query } from '../helpers/influxd.ts';
@@ -40,6 +41,14 @@ describe('token bucket', () => {
     expect(bucket.take(500)).toBe(true);
     expect(bucket.take(500)).toBe(false);
     expect(bucket.isFull(10_000)).toBe(true);
+  });
+
+  it('limits a client by name (a reconnect does not refill it), and its dead letters to the same rate', () => {
+    const limiter = new PublishRateLimiter(2, 2);
+    const seen = [0, 0, 0, 0, 0].map(() => limiter.check('TTH-1-TS', 0));
+    expect(seen).toEqual(['ok', 'ok', 'limited', 'limited', 'limited_quietly']);
+    expect(limiter.check('TTH-2-TS', 0)).toBe('ok');
+    expect(limiter.check('TTH-1-TS', 500)).toBe('ok');
   });
 });
 
