@@ -10,7 +10,7 @@ import { encodeGga, encodeRmc } from '../adapters/nmea/encode.ts';
 import { planFleet } from '../simulators/fleet/vessels.ts';
 import { LoadConnection } from '../simulators/load/connection.ts';
 import { LatencyRecorder } from '../simulators/load/latency.ts';
-import { startLoad } from '../simulators/load/run.ts';
+import { runPaced } from './paced-load.ts';
 import { ProcWindow } from './proc-stats.ts';
 import { type Summary, summarize } from './stats.ts';
 import { Subscriber } from './subscriber.ts';
@@ -111,16 +111,17 @@ export async function runAlertLatency(target: Target, spec: AlertSpec, rules: nu
   });
   await sub.start();
   await target.sample?.({ reset: true });
-  const background = await startLoad({
-    url: `mqtt://127.0.0.1:${target.port}`,
+  const background = runPaced({
+    port: target.port,
     connections: spec.backgroundConnections,
     qos: 1,
     rate: spec.backgroundRate,
     durationMs: spec.durationMs + 1000,
+    window: 10,
     seed: spec.seed,
-    spreadSources: true,
     password: spec.password,
   });
+  background.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
   const proc = new ProcWindow(target.pid);
   const latency = new LatencyRecorder(1024);
   const timers: NodeJS.Timeout[] = [];
@@ -166,7 +167,7 @@ export async function runAlertLatency(target: Target, spec: AlertSpec, rules: nu
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  await background.done;
+  await background;
   const window = proc.finish();
   const inside = await target.sample?.({ reset: true });
   sub.stop();

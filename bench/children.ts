@@ -59,6 +59,8 @@ export function spawnChild(
   if (proc.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   live.add(proc);
   const lines: string[] = [];
+  // An IPC write to a child that died: the pending `ask` times out or sees the exit; never a crash here.
+  proc.on('error', (err) => lines.push(`[bench] ${name}: ${err.message}`));
   const waiters = new Set<(obj: Record<string, unknown>) => void>();
   const exited = new Promise<void>((resolve) => {
     proc.once('exit', () => {
@@ -137,13 +139,22 @@ export function spawnChild(
           if (m?.bench !== answer || (m.id !== undefined && m.id !== id)) return;
           clearTimeout(timer);
           proc.off('message', onMessage);
+          proc.off('exit', onExit);
           resolve(raw as T);
         };
         const timer = setTimeout(() => {
           proc.off('message', onMessage);
+          proc.off('exit', onExit);
           reject(new Error(`${name}: no "${answer}" answer within ${timeoutMs} ms`));
         }, timeoutMs);
+        const onExit = (code: number | null, signal: string | null) => {
+          clearTimeout(timer);
+          proc.off('message', onMessage);
+          reject(new Error(`${name} exited (code ${code}, signal ${signal}):\n${tail()}`));
+        };
         proc.on('message', onMessage);
+        proc.once('exit', onExit);
+        if (!proc.connected) return onExit(proc.exitCode, proc.signalCode);
         proc.send({ ...message, id });
       }),
     stop: (graceMs = 10_000) => {

@@ -54,7 +54,9 @@ function publishSpecs(plan: Plan, broker: Target['kind']): ThroughputSpec[] {
     });
   if (plan.scenarios.includes('paced')) {
     const { lowRate, ...paced } = plan.paced;
-    specs.push({ ...base, scenario: 'qos1-10k', qos: 1, ...paced });
+    // The references' paced run serves no target: the quick run leaves it out.
+    if (broker === 'hub' || plan.mode === 'full')
+      specs.push({ ...base, scenario: 'qos1-10k', qos: 1, ...paced });
     if (broker === 'hub') specs.push({ ...base, scenario: 'qos1-2k', qos: 1, ...paced, rate: lowRate });
   }
   if (plan.scenarios.includes('firehose'))
@@ -94,24 +96,35 @@ function idleCount(devices: number): { run: number; limitedBy?: string } {
   };
 }
 
+/** A reference broker for each scenario: started once, and started again if a scenario crashed it. */
 async function referenceScenarios(run: Run, kind: 'aedes' | 'mosquitto'): Promise<void> {
   const { plan } = run;
   let target: Target | undefined;
-  await attempt(run, `starting ${kind}`, async () => {
+  const ensure = async (fresh = false): Promise<Target> => {
+    if (target?.alive() && !fresh) return target;
+    if (target) {
+      if (!target.alive())
+        run.errors.push(`${kind} crashed during the previous scenario: ${lastLines(target.tail())}`);
+      await target.stop();
+    }
     target = kind === 'aedes' ? await startAedes() : await startMosquitto(run.workDir);
-  });
-  if (!target) return;
+    return target;
+  };
+  // The firehose last: bare aedes may not survive it.
+  const specs = publishSpecs(plan, kind);
+  const publishing = specs.filter((s) => s.qos === 1);
   try {
-    for (const spec of publishSpecs(plan, kind))
+    for (const spec of publishing)
       await attempt(run, `${kind} ${spec.scenario}`, async () => {
-        run.throughput.push(await runThroughput(target as Target, spec, run.influx));
+        run.throughput.push(await runThroughput(await ensure(), spec, run.influx));
       });
     if (plan.scenarios.includes('idle'))
       for (const devices of plan.idle.devices)
         await attempt(run, `${kind} idle ${devices}`, async () => {
           const fit = idleCount(devices);
+          // A fresh process: memory left over from earlier scenarios would blur the per-connection figure.
           run.idle.push(
-            await runIdle(target as Target, {
+            await runIdle(await ensure(true), {
               devices,
               ...fit,
               idPrefix: IDLE_PREFIX,
@@ -119,9 +132,24 @@ async function referenceScenarios(run: Run, kind: 'aedes' | 'mosquitto'): Promis
             }),
           );
         });
+    for (const spec of specs.filter((s) => !publishing.includes(s)))
+      await attempt(run, `${kind} ${spec.scenario}`, async () => {
+        const t = await ensure();
+        run.throughput.push(await runThroughput(t, spec, run.influx));
+        // A crash once the publishers stopped (bare aedes's relay queue) is part of the scenario.
+        await new Promise((r) => setTimeout(r, 1000));
+        if (!t.alive()) throw new Error(`${kind} crashed after the ${spec.scenario}: ${lastLines(t.tail())}`);
+      });
   } finally {
-    await target.stop();
+    await target?.stop();
   }
+}
+
+/** The error of a crashed process, in one line. */
+function lastLines(tail: string): string {
+  const lines = tail.split('\n').filter((l) => l.trim() && !l.startsWith('{'));
+  const error = lines.findIndex((l) => /Error|error/.test(l));
+  return (error >= 0 ? lines.slice(error, error + 3) : lines.slice(-3)).map((l) => l.trim()).join(' ');
 }
 
 async function withHub(
@@ -160,27 +188,26 @@ async function hubScenarios(run: Run): Promise<void> {
     });
   const secretHash = hashSecret(password);
   if (plan.scenarios.includes('idle')) {
-    const fits = plan.idle.devices.map((devices) => ({ devices, ...idleCount(devices) }));
-    const most = Math.max(...fits.map((f) => f.run));
-    const devices: Device[] = Array.from({ length: most }, (_, i) => ({
-      id: `${IDLE_PREFIX}${i}`,
-      kind: 'vessel',
-      secretHash,
-    }));
-    // broker.maxConnections (default 20,000) is raised for these scenarios only.
-    await withHub(run, 'idle', devices, { maxConnections: most + 1000 }, async (target) => {
-      for (const fit of fits)
-        await attempt(run, `hub idle ${fit.devices}`, async () => {
-          run.idle.push(
-            await runIdle(target, {
-              ...fit,
-              idPrefix: IDLE_PREFIX,
-              password,
-              concurrency: plan.idle.concurrency,
-            }),
-          );
-        });
-    });
+    // A fresh hub per count, as for the references; broker.maxConnections (default 20,000) is raised here only.
+    for (const devices of plan.idle.devices) {
+      const fit = idleCount(devices);
+      const registry: Device[] = Array.from({ length: fit.run }, (_, i) => ({
+        id: `${IDLE_PREFIX}${i}`,
+        kind: 'vessel',
+        secretHash,
+      }));
+      await withHub(run, `idle-${devices}`, registry, { maxConnections: fit.run + 1000 }, async (target) => {
+        run.idle.push(
+          await runIdle(target, {
+            devices,
+            ...fit,
+            idPrefix: IDLE_PREFIX,
+            password,
+            concurrency: plan.idle.concurrency,
+          }),
+        );
+      });
+    }
   }
   if (plan.scenarios.includes('alerts')) {
     const a = plan.alerts;

@@ -28,8 +28,14 @@ export interface Target {
   /** Node brokers only. */
   sample?(opts: { reset?: boolean; gc?: boolean }): Promise<InsideSample>;
   hub?: HubProcess;
+  /** Whether the process is still running (a reference may crash under a scenario). */
+  alive(): boolean;
+  /** Its last lines of output. */
+  tail(): string;
   stop(): Promise<void>;
 }
+
+const running = (child: Child) => () => child.proc.exitCode === null && child.proc.signalCode === null;
 
 export function hubTarget(hub: HubProcess): Target {
   return {
@@ -38,6 +44,8 @@ export function hubTarget(hub: HubProcess): Target {
     pid: hub.child.pid,
     sample: hub.sample,
     hub,
+    alive: running(hub.child),
+    tail: hub.child.tail,
     stop: hub.stop,
   };
 }
@@ -54,6 +62,8 @@ export async function startAedes(): Promise<Target> {
       port: line.port as number,
       pid: child.pid,
       sample: (opts) => child.ask<InsideSample>({ bench: 'sample', ...opts }, 'sample'),
+      alive: running(child),
+      tail: child.tail,
       stop: () => child.stop(5000),
     };
   } catch (err) {
@@ -84,7 +94,14 @@ export async function startMosquitto(workDir: string): Promise<Target> {
   const child: Child = spawnChild('mosquitto', 'mosquitto', ['-c', conf]);
   try {
     await waitForPort(port, child, 10_000);
-    return { kind: 'mosquitto', port, pid: child.pid, stop: () => child.stop(5000) };
+    return {
+      kind: 'mosquitto',
+      port,
+      pid: child.pid,
+      alive: running(child),
+      tail: child.tail,
+      stop: () => child.stop(5000),
+    };
   } catch (err) {
     await child.stop(1000);
     throw err;

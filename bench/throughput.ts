@@ -1,13 +1,14 @@
 /**
  * The publishing scenarios, one function for every broker: N devices publish NMEA RMC+GGA (the `load`
- * simulator, raw sockets, pre-encoded topics) at QoS 0 or 1, as fast as the broker takes it or at a set
- * rate. The hub's figures count what reached InfluxDB (by query) once its spool has drained; a
- * reference's figures count what its one subscriber received.
+ * simulator, raw sockets, pre-encoded topics) at QoS 0 or 1, as fast as the broker takes it, or at a set
+ * rate with the devices evenly staggered (paced-load.ts). The hub's figures count what reached InfluxDB
+ * (by query) once its spool has drained; a reference's figures count what its one subscriber received.
  */
 import { fileURLToPath } from 'node:url';
-import { startLoad } from '../simulators/load/run.ts';
+import { type LoadReport, startLoad } from '../simulators/load/run.ts';
 import { spawnChild, tsNodeArgs } from './children.ts';
 import { type BenchInflux, countStored } from './influx.ts';
+import { runPaced } from './paced-load.ts';
 import { ProcWindow } from './proc-stats.ts';
 import { ratePerSecond, round } from './stats.ts';
 import type { InsideSample, Target } from './target.ts';
@@ -85,23 +86,44 @@ export async function runThroughput(
   try {
     await sub?.waitMessage('ready', 20_000);
     await target.sample?.({ reset: true });
-    const load = await startLoad({
-      url: `mqtt://127.0.0.1:${target.port}`,
-      connections: spec.connections,
-      qos: spec.qos,
-      durationMs: spec.durationMs,
-      window: spec.window,
-      seed: spec.seed,
-      spreadSources: true,
-      drainTimeoutMs: 30_000,
-      ...(spec.rate ? { rate: spec.rate } : {}),
-      ...(spec.count ? { count: spec.count } : {}),
-      ...(spec.password ? { password: spec.password } : {}),
-    });
-    const started = performance.now();
-    const proc = new ProcWindow(target.pid);
-    const cpu0 = process.cpuUsage();
-    const report = await load.done;
+    // The measured window opens once every device is connected.
+    let started = 0;
+    let proc: ProcWindow | undefined;
+    let cpu0 = process.cpuUsage();
+    const open = () => {
+      started = performance.now();
+      proc = new ProcWindow(target.pid);
+      cpu0 = process.cpuUsage();
+    };
+    let report: LoadReport;
+    if (spec.rate) {
+      report = await runPaced({
+        port: target.port,
+        connections: spec.connections,
+        qos: spec.qos,
+        rate: spec.rate,
+        durationMs: spec.durationMs,
+        window: spec.window,
+        seed: spec.seed,
+        onStart: open,
+        ...(spec.password ? { password: spec.password } : {}),
+      });
+    } else {
+      const load = await startLoad({
+        url: `mqtt://127.0.0.1:${target.port}`,
+        connections: spec.connections,
+        qos: spec.qos,
+        durationMs: spec.durationMs,
+        window: spec.window,
+        seed: spec.seed,
+        spreadSources: true,
+        drainTimeoutMs: 30_000,
+        ...(spec.count ? { count: spec.count } : {}),
+        ...(spec.password ? { password: spec.password } : {}),
+      });
+      open();
+      report = await load.done;
+    }
     const publishMs = performance.now() - started;
 
     // Wait for the last deliveries: the hub's spool to drain, or the subscriber's count to settle.
@@ -150,7 +172,7 @@ export async function runThroughput(
       delivered = last;
     }
     const cpuUsed = process.cpuUsage(cpu0);
-    const window = proc.finish();
+    const window = (proc as ProcWindow).finish();
     const inside = await target.sample?.({ reset: true });
     if (target.hub) {
       const stored = await countStored(influx, target.hub.database);

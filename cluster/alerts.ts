@@ -60,6 +60,7 @@ export function clusterAlerts(
 
   const alerts: ClusterAlerts = {
     name: 'alerts',
+    essential: true,
     get service() {
       return service;
     },

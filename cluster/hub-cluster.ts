@@ -19,8 +19,12 @@ import { claimInstance } from './instance-claim.ts';
 import { type LeaderDuty, Leadership } from './leadership.ts';
 import { LeaderLease } from './lease.ts';
 import { redisPersistence } from './persistence.ts';
-import { closeConnection, connected, redisConnection } from './redis.ts';
+import { closeConnection, connected, redisConnection, within } from './redis.ts';
 import { RemoteFeed, type RemoteFeedOptions } from './remote-feed.ts';
+
+/** Bounds of a stop with Redis gone: duties (alerts flush their outbox, save the state), emitter close. */
+const STEP_DOWN_MS = 10_000;
+const EMITTER_CLOSE_MS = 2_000;
 
 export interface HubCluster {
   /** aedes options: messages routed between hubs; sessions, queues, subscriptions, retained in Redis. */
@@ -52,9 +56,10 @@ export async function openCluster(opts: {
   const pub = conn('pub', { enableAutoPipelining: true });
   const sub = conn('sub');
   const store = conn('persistence');
-  // Lease rounds and state saves must fail fast when Redis is gone (a stop, a step-down stay bounded).
+  // Lease rounds and state saves fail at once when Redis is gone, never queued for later: a lease
+  // renewal that arrives late is worse than none, and a stop or a step-down must stay bounded.
   const control = conn('control', {
-    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
     commandTimeout: Math.max(1_000, config.renewIntervalMs),
   });
   const all = [pub, sub, store, control];
@@ -81,6 +86,24 @@ export async function openCluster(opts: {
     if (!mqErrorLogged) log.warn({ err }, 'cluster: the shared emitter reports an error');
     mqErrorLogged = true;
   });
+  // aedes.close() ends with the emitter's close, which waits for both connections to end: bounded here.
+  const closeEmitter = mq.close.bind(mq);
+  mq.close = (done?: () => void) => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(force);
+      done?.();
+    };
+    // A connection that is reconnecting never emits 'end': give up on a clean QUIT after a while.
+    const force = setTimeout(() => {
+      pub.disconnect();
+      sub.disconnect();
+      finish();
+    }, EMITTER_CLOSE_MS);
+    closeEmitter(finish);
+  };
   const persistence = redisPersistence(store);
 
   const leadership = new Leadership([], log, now);
@@ -92,6 +115,7 @@ export async function openCluster(opts: {
     now,
     onChange: (leader, reason) => void leadership.change(leader, reason),
   });
+  leadership.onEssentialFailure = () => void lease.release('the alerts did not start');
   let feed: RemoteFeed | undefined;
   log.info({ redis: redactedUrl(url), instance, leaseTtlMs: config.leaseTtlMs }, 'cluster: joined');
 
@@ -124,8 +148,16 @@ export async function openCluster(opts: {
         : { ok: true, ...base };
     },
     stepDown: async () => {
-      await leadership.change(false, 'stopping');
-      await lease.stop();
+      const stopped = await within(
+        leadership.change(false, 'stopping').then(() => true),
+        STEP_DOWN_MS,
+      );
+      if (!stopped)
+        log.warn(
+          { waitedMs: STEP_DOWN_MS },
+          'cluster: leader duties still stopping; releasing the lease anyway',
+        );
+      await within(lease.stop(), EMITTER_CLOSE_MS);
     },
     close: async () => {
       await claim.stop();

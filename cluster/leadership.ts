@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 
 export interface LeaderDuty {
   readonly name: string;
+  /** A leader without it is no leader (the alerts): if it cannot start, the term is given up. */
+  readonly essential?: boolean;
   start(): Promise<void>;
   /** Idempotent. */
   stop(): Promise<void>;
@@ -21,6 +23,9 @@ export class Leadership {
   /** Terms started on this hub, and how long the last one took to get its duties going, ms. */
   terms = 0;
   lastStartMs: number | undefined;
+
+  /** Called when an essential duty did not start: the owner gives the lease up (another hub may do better). */
+  onEssentialFailure: (() => void) | undefined;
 
   constructor(duties: LeaderDuty[], log: Logger, now: () => number = Date.now) {
     this.#duties = duties;
@@ -51,8 +56,13 @@ export class Leadership {
       try {
         await duty.start();
       } catch (err) {
-        // The others still run: alerts without Modbus beat no alerts at all.
         this.#log.error({ err, duty: duty.name }, 'cluster: a leader duty did not start');
+        if (duty.essential) {
+          await this.#stopAll('an essential duty did not start');
+          this.onEssentialFailure?.();
+          return;
+        }
+        // The others still run: alerts without Modbus beat no alerts at all.
       }
     }
     this.lastStartMs = this.#now() - started;

@@ -140,6 +140,17 @@ export class LeaderLease {
     this.#o.onChange(false, reason);
   }
 
+  /** Gives a held lease up now and goes on competing at the next rounds. */
+  async release(reason: string): Promise<void> {
+    if (this.#validUntil === 0) return;
+    this.#lose(reason);
+    try {
+      await this.#o.redis.eval(RELEASE_SCRIPT, 1, this.#o.key, this.token);
+    } catch (err) {
+      this.#o.log.warn({ err }, 'cluster: could not release the lease; it expires by itself');
+    }
+  }
+
   /** Stops the rounds; a held lease is released so another hub takes over without waiting for expiry. */
   async stop(): Promise<void> {
     this.#stopped = true;

@@ -34,7 +34,7 @@ export function redisConnection(url: string, name: string, log: Logger, extra: R
   return conn;
 }
 
-/** Resolves once every connection answers PING; rejects with HUB_ERR_CLUSTER_REDIS after `timeoutMs`. */
+/** Resolves once every connection is ready; rejects with HUB_ERR_CLUSTER_REDIS after `timeoutMs`. */
 export async function connected(conns: readonly Redis[], url: string, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -49,8 +49,23 @@ export async function connected(conns: readonly Redis[], url: string, timeoutMs:
       timeoutMs,
     );
   });
+  const ready = (c: Redis) =>
+    c.status === 'ready' ? Promise.resolve() : new Promise<void>((r) => c.once('ready', () => r()));
   try {
-    await Promise.race([Promise.all(conns.map((c) => c.ping())), timeout]);
+    await Promise.race([Promise.all(conns.map(ready)), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `work`, or undefined once `ms` have passed (the work goes on, unawaited). */
+export async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => {
+    timer = setTimeout(() => r(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
   } finally {
     clearTimeout(timer);
   }
@@ -59,8 +74,10 @@ export async function connected(conns: readonly Redis[], url: string, timeoutMs:
 /** QUIT, or a hard disconnect when Redis does not answer (a hub stops even with Redis gone). */
 export async function closeConnection(conn: Redis): Promise<void> {
   if (conn.status === 'end') return;
-  try {
-    await Promise.race([conn.quit(), new Promise((r) => setTimeout(r, 1_000).unref())]);
-  } catch {}
+  if (conn.status === 'ready')
+    await within(
+      conn.quit().catch(() => {}),
+      1_000,
+    );
   conn.disconnect();
 }

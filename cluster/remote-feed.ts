@@ -16,6 +16,7 @@ import { validatePoint } from '../ingest/schema.ts';
 import { SeriesClock } from '../ingest/time.ts';
 import { AqiEnricher } from '../ingest/vn-aqi-enricher.ts';
 import type { LeaderDuty } from './leadership.ts';
+import { within } from './redis.ts';
 
 /** Every data topic of DESIGN.md "Topics (device → hub)" (routeTopic's families). */
 export const DATA_FILTERS = [
@@ -28,6 +29,7 @@ export const DATA_FILTERS = [
 ] as const;
 
 const AIS_EXPIRY_MS = 1_000;
+const UNSUBSCRIBE_WAIT_MS = 1_000;
 
 export interface RemoteFeedOptions {
   aedes: Pick<Aedes, 'id' | 'subscribe' | 'unsubscribe'>;
@@ -81,8 +83,12 @@ export class RemoteFeed implements LeaderDuty {
     if (!this.#subscribed) return;
     this.#subscribed = false;
     clearInterval(this.#expiry);
-    await Promise.all(
-      DATA_FILTERS.map((f) => new Promise<void>((r) => this.#o.aedes.unsubscribe(f, this.#deliver, r))),
+    // The handler leaves at once; Redis confirms the unsubscribe later (or never, while it is down).
+    await within(
+      Promise.all(
+        DATA_FILTERS.map((f) => new Promise<void>((r) => this.#o.aedes.unsubscribe(f, this.#deliver, r))),
+      ),
+      UNSUBSCRIBE_WAIT_MS,
     );
     this.#decoder = undefined;
   }

@@ -5,9 +5,9 @@
  * ones between versions, so the schema is loose; the fields we do use are checked strictly.
  */
 import { z } from 'zod';
-import { validatePoint } from '../../ingest/schema.ts';
-import { checkTime, epochSecondsToNs } from '../stations/device-time.ts';
-import { parseJsonPayload } from '../stations/json-payload.ts';
+import { checkTime, epochSecondsToNs } from '../common/device-time.ts';
+import { parseJsonPayload } from '../common/json-payload.ts';
+import { pushValidPoint } from '../common/valid-point.ts';
 import type { AdapterContext, DecodeResult, InboundMessage, MessageAdapter } from '../types.ts';
 import { countSkip, emptyResult } from '../types.ts';
 import { cameraEventPoint, EVENT_TYPES, tagText, zoneName } from './event-point.ts';
@@ -105,9 +105,7 @@ export function createFrigateAdapter(ctx: AdapterContext): MessageAdapter {
       },
       ctx.seriesClock,
     );
-    const invalid = validatePoint(point);
-    if (invalid) result.rejects.push({ reason: 'invalid_payload', error: invalid });
-    else result.points.push(point);
+    pushValidPoint(result, point);
     return result;
   }
 

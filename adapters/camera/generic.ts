@@ -4,9 +4,8 @@
  * Our own format, so it is strict: an unknown key is `invalid_payload`, not ignored.
  */
 import { z } from 'zod';
-import { validatePoint } from '../../ingest/schema.ts';
-import { deviceTime } from '../stations/device-time.ts';
-import { parseJsonPayload } from '../stations/json-payload.ts';
+import { parseTimedPayload } from '../common/timed-payload.ts';
+import { pushValidPoint } from '../common/valid-point.ts';
 import type { AdapterContext, DecodeResult, InboundMessage, MessageAdapter } from '../types.ts';
 import { emptyResult } from '../types.ts';
 import { cameraEventPoint, EVENT_TYPES, tagText, zoneName } from './event-point.ts';
@@ -57,17 +56,12 @@ export function createCameraAdapter(ctx: AdapterContext): MessageAdapter {
       });
       return result;
     }
-    const parsed = parseJsonPayload(message.payload, CameraEventSchema);
+    const parsed = parseTimedPayload(message.payload, CameraEventSchema, message.receivedAtMs, ctx.limits);
     if (!parsed.ok) {
       result.rejects.push({ reason: parsed.reason, error: parsed.error });
       return result;
     }
     const event = parsed.data;
-    const time = deviceTime(event.time, message.receivedAtMs, ctx.limits);
-    if (!time.ok) {
-      result.rejects.push({ reason: time.reason, error: time.error });
-      return result;
-    }
     const point = cameraEventPoint(
       {
         camera,
@@ -77,13 +71,11 @@ export function createCameraAdapter(ctx: AdapterContext): MessageAdapter {
         score: event.score,
         zones: zoneList(event.zones),
         ...(event.duration_s !== undefined && { durationS: event.duration_s }),
-        timeNs: time.ns,
+        timeNs: parsed.ns,
       },
       ctx.seriesClock,
     );
-    const problem = validatePoint(point);
-    if (problem) result.rejects.push({ reason: 'invalid_payload', error: problem });
-    else result.points.push(point);
+    pushValidPoint(result, point);
     return result;
   }
 

@@ -6,13 +6,14 @@
  */
 import { z } from 'zod';
 import type { Point } from '../../ingest/point.ts';
-import { ENVIRONMENT_FIELDS, validatePoint } from '../../ingest/schema.ts';
+import { ENVIRONMENT_FIELDS } from '../../ingest/schema.ts';
+import { deviceTime } from '../common/device-time.ts';
+import { parseJsonPayload } from '../common/json-payload.ts';
+import { pushValidPoint } from '../common/valid-point.ts';
 import type { AdapterContext, DecodeResult, InboundMessage, MessageAdapter, Reject } from '../types.ts';
 import { countSkip, emptyResult } from '../types.ts';
 import type { StationsConfig } from './config.ts';
-import { deviceTime } from './device-time.ts';
 import type { StationsRejectReason } from './errors.ts';
-import { parseJsonPayload } from './json-payload.ts';
 import { type Medium, physicalRange } from './ranges.ts';
 
 export const StationReadingSchema = z
@@ -167,9 +168,7 @@ export function createStationsAdapter(
         deviceNs ??
         ctx.seriesClock.uniqueMs(`environment,medium=${medium},station=${station}`, message.receivedAtMs),
     };
-    const problem = validatePoint(point);
-    if (problem) result.rejects.push(reject('invalid_payload', problem));
-    else result.points.push(point);
+    pushValidPoint(result, point);
     return result;
   }
 

@@ -1,7 +1,8 @@
 /** The environmental-station JSON adapter (`stations/{station}/readings`); README.md describes it. */
+
+export { deviceTime, epochSecondsToNs, parseIsoDateTime } from '../common/device-time.ts';
 export { createStationsAdapter, StationReadingSchema } from './adapter.ts';
 export { type StationsConfig, StationsConfigSchema } from './config.ts';
-export { deviceTime, epochSecondsToNs, parseIsoDateTime } from './device-time.ts';
 export type { StationsRejectReason, StationsSkipKind } from './errors.ts';
 export {
   type Medium,

@@ -8,8 +8,7 @@
  * vessel's series, next to its last valid position.
  */
 import type { Point } from '../../ingest/point.ts';
-import { deviceTime } from '../stations/device-time.ts';
-import { parseJsonPayload } from '../stations/json-payload.ts';
+import { parseTimedPayload } from '../common/timed-payload.ts';
 import {
   type AdapterContext,
   countSkip,
@@ -50,17 +49,12 @@ export function createVmsAdapter(ctx: AdapterContext): MessageAdapter {
         });
         return out;
       }
-      const parsed = parseJsonPayload(message.payload, VmsReportSchema);
+      const parsed = parseTimedPayload(message.payload, VmsReportSchema, message.receivedAtMs, ctx.limits);
       if (!parsed.ok) {
         out.rejects.push({ reason: parsed.reason, error: parsed.error });
         return out;
       }
       const report = parsed.data;
-      const time = deviceTime(report.time, message.receivedAtMs, ctx.limits);
-      if (!time.ok) {
-        out.rejects.push({ reason: time.reason, error: time.error });
-        return out;
-      }
       const hasFix = report.valid !== false;
       if (!hasFix) {
         countSkip(out, 'no_fix');
@@ -72,7 +66,7 @@ export function createVmsAdapter(ctx: AdapterContext): MessageAdapter {
         measurement: 'vessel_position',
         tags,
         fields: fieldsOf(report, hasFix),
-        time: time.ns,
+        time: parsed.ns,
       });
       return out;
     },

@@ -1,25 +1,16 @@
 /** The simulators' AIS encoders, checked by decoding what they produce with the adapter. */
 import fc from 'fast-check';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { encodeAisPosition, encodeAisStatic5, encodeAisStatic24 } from '../../adapters/ais/encode.ts';
 import { createAisAdapter } from '../../adapters/ais/index.ts';
 import { frame } from '../../adapters/nmea/framing.ts';
-import type { AdapterContext, DecodeResult } from '../../adapters/types.ts';
-import { Registry } from '../../ingest/registry.ts';
-import { SeriesClock } from '../../ingest/time.ts';
+import type { DecodeResult } from '../../adapters/types.ts';
+import { adapterContext } from '../helpers/adapter-fixtures.ts';
 
 const RECEIVED = Date.parse('2025-06-01T03:20:30.000Z');
 
 function decodeAll(sentences: string[]): DecodeResult {
-  const ctx: AdapterContext = {
-    log: pino({ level: 'silent' }),
-    registry: new Registry(),
-    seriesClock: new SeriesClock(),
-    limits: { maxAgeDays: 7 },
-    now: () => RECEIVED,
-  };
-  const adapter = createAisAdapter(ctx);
+  const adapter = createAisAdapter(adapterContext(RECEIVED));
   return adapter.decode({
     topic: 'ais/sim',
     client: 'sim',

@@ -1,27 +1,17 @@
 /** Fragment reassembly across receivers, orphan expiry and its memory bound; the report-second rule. */
 import fc from 'fast-check';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createAisAdapter } from '../../adapters/ais/index.ts';
 import { atReportSecond } from '../../adapters/ais/points.ts';
-import type { AdapterContext, InboundMessage } from '../../adapters/types.ts';
-import { Registry } from '../../ingest/registry.ts';
-import { SeriesClock } from '../../ingest/time.ts';
+import type { InboundMessage } from '../../adapters/types.ts';
+import { adapterContext } from '../helpers/adapter-fixtures.ts';
 
 // gpsd's type 5 sample (test/fixtures/ais/type5-static-two-fragments/source.txt)
 const PART1 = '!AIVDM,2,1,1,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C';
 const PART2 = '!AIVDM,2,2,1,A,88888888880,2*25';
 const T0 = Date.parse('2025-03-01T08:00:00Z');
 
-function context(): AdapterContext {
-  return {
-    log: pino({ level: 'silent' }),
-    registry: new Registry(),
-    seriesClock: new SeriesClock(),
-    limits: { maxAgeDays: 7 },
-    now: () => T0,
-  };
-}
+const context = () => adapterContext(T0);
 
 const msg = (receiver: string, lines: string[], receivedAtMs: number): InboundMessage => ({
   topic: `ais/${receiver}`,

@@ -3,10 +3,8 @@
  * holds the payload (`input.json`, or `input.jsonl` for several messages in a row), `meta.json` (topic,
  * receipt time) and `expected.json` (points with ns times as strings, reject reasons, skipped kinds).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   createCameraAdapter,
@@ -15,10 +13,18 @@ import {
   encodeFrigateEvent,
   frigateEventId,
 } from '../../adapters/camera/index.ts';
-import type { AdapterContext, DecodeResult, MessageAdapter } from '../../adapters/types.ts';
-import { Registry } from '../../ingest/registry.ts';
+import type { AdapterContext, InboundMessage, MessageAdapter } from '../../adapters/types.ts';
 import { validatePoint } from '../../ingest/schema.ts';
-import { SeriesClock } from '../../ingest/time.ts';
+import {
+  adapterContext,
+  decodeAll,
+  type Expected,
+  expectDecoded,
+  FIXTURES_ROOT,
+  fixtureCases,
+  jsonPayloads,
+  readJson,
+} from '../helpers/adapter-fixtures.ts';
 
 interface Meta {
   topic: string;
@@ -26,76 +32,34 @@ interface Meta {
   maxAgeDays?: number;
 }
 
-interface Expected {
-  points: Array<{ measurement: string; tags: Record<string, string>; fields: object; time: string }>;
-  rejects: Array<{ reason: string; errorContains?: string }>;
-  skipped: Record<string, number>;
-}
+const context = (receivedAtMs: number, maxAgeDays?: number) => adapterContext(receivedAtMs, { maxAgeDays });
 
-function context(receivedAtMs: number, maxAgeDays = 7): AdapterContext {
-  return {
-    log: pino({ level: 'silent' }),
-    registry: new Registry(),
-    seriesClock: new SeriesClock(),
-    limits: { maxAgeDays },
-    now: () => receivedAtMs,
-  };
-}
-
-function payloads(dir: string): Buffer[] {
-  const lines = join(dir, 'input.jsonl');
-  if (existsSync(lines)) {
-    return readFileSync(lines, 'utf8')
-      .split('\n')
-      .filter((l) => l.length > 0)
-      .map((l) => Buffer.from(l));
-  }
-  return [readFileSync(join(dir, 'input.json'))];
-}
-
-function decodeAll(
-  adapter: MessageAdapter,
-  topic: string,
-  receivedAtMs: number,
-  inputs: Buffer[],
-): DecodeResult {
-  const result: DecodeResult = { points: [], rejects: [], skipped: {} };
-  for (const payload of inputs) {
-    const r = adapter.decode({ topic, payload, client: 'cam-test', receivedAtMs });
-    result.points.push(...r.points);
-    result.rejects.push(...r.rejects);
-    for (const [kind, n] of Object.entries(r.skipped)) result.skipped[kind] = (result.skipped[kind] ?? 0) + n;
-  }
-  return result;
+/** One message per payload, all on one topic at one receipt time. */
+function messages(topic: string, receivedAtMs: number, payloads: Buffer[]): InboundMessage[] {
+  return payloads.map((payload) => ({ topic, payload, client: 'cam-test', receivedAtMs }));
 }
 
 function checkCase(create: (ctx: AdapterContext) => MessageAdapter, dir: string): void {
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
-  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
+  const meta = readJson<Meta>(dir, 'meta.json');
   const receivedAtMs = Date.parse(meta.receivedAt);
   const adapter = create(context(receivedAtMs, meta.maxAgeDays));
-  const result = decodeAll(adapter, meta.topic, receivedAtMs, payloads(dir));
-  expect(result.points.map((p) => ({ ...p, time: p.time.toString() }))).toEqual(expected.points);
-  for (const point of result.points) expect(validatePoint(point)).toBeNull();
-  expect(result.rejects.map((r) => r.reason)).toEqual(expected.rejects.map((r) => r.reason));
-  expected.rejects.forEach((want, i) => {
-    if (want.errorContains) expect(result.rejects[i]?.error).toContain(want.errorContains);
-  });
-  expect(result.skipped).toEqual(expected.skipped);
+  const result = decodeAll(adapter, messages(meta.topic, receivedAtMs, jsonPayloads(dir)));
+  expectDecoded(result, readJson<Expected>(dir, 'expected.json'));
 }
 
-const FIXTURES = join(import.meta.dirname, '../fixtures');
-const genericCases = readdirSync(join(FIXTURES, 'camera')).sort();
-const frigateCases = readdirSync(join(FIXTURES, 'frigate')).sort();
+const genericCases = fixtureCases(join(FIXTURES_ROOT, 'camera'));
+const frigateCases = fixtureCases(join(FIXTURES_ROOT, 'frigate'));
 
 describe('camera adapter fixtures (cameras/{camera}/events)', () => {
   it('has fixtures', () => expect(genericCases.length).toBeGreaterThan(5));
-  it.each(genericCases)('%s', (name) => checkCase(createCameraAdapter, join(FIXTURES, 'camera', name)));
+  it.each(genericCases)('%s', (name) => checkCase(createCameraAdapter, join(FIXTURES_ROOT, 'camera', name)));
 });
 
 describe('frigate adapter fixtures (frigate/events)', () => {
   it('has fixtures', () => expect(frigateCases.length).toBeGreaterThan(5));
-  it.each(frigateCases)('%s', (name) => checkCase(createFrigateAdapter, join(FIXTURES, 'frigate', name)));
+  it.each(frigateCases)('%s', (name) =>
+    checkCase(createFrigateAdapter, join(FIXTURES_ROOT, 'frigate', name)),
+  );
 });
 
 describe('camera topics', () => {
@@ -149,7 +113,7 @@ describe('encoders round-trip through the decoders', () => {
     const id = frigateEventId(start, 'mxklsc');
     expect(id).toBe('1717995600.475377-mxklsc');
     const spec = { id, camera: 'cam-1', label: 'person', startTime: start, score: 0.8, topScore: 0.9 };
-    const messages = [
+    const frigateMessages = [
       encodeFrigateEvent({ type: 'new', after: { ...spec, frameTime: start + 0.5 } }),
       encodeFrigateEvent({
         type: 'update',
@@ -157,7 +121,10 @@ describe('encoders round-trip through the decoders', () => {
       }),
       encodeFrigateEvent({ type: 'end', after: { ...spec, frameTime: start + 10, enteredZones: ['gate'] } }),
     ];
-    const parsed = JSON.parse(messages[0]!) as { before: { id: string }; after: Record<string, unknown> };
+    const parsed = JSON.parse(frigateMessages[0]!) as {
+      before: { id: string };
+      after: Record<string, unknown>;
+    };
     expect(parsed.before.id).toBe(id);
     for (const key of [
       'box',
@@ -172,9 +139,11 @@ describe('encoders round-trip through the decoders', () => {
     }
     const r = decodeAll(
       adapter,
-      'frigate/events',
-      now,
-      messages.map((m) => Buffer.from(m)),
+      messages(
+        'frigate/events',
+        now,
+        frigateMessages.map((m) => Buffer.from(m)),
+      ),
     );
     expect(r.rejects).toEqual([]);
     expect(r.points.map((p) => [p.tags.type, p.fields.zones, p.fields.duration_s, p.time])).toEqual([

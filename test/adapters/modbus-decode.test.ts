@@ -2,17 +2,14 @@
  * The decoder against literal register words (DOMAIN.md "Modbus", hand-computed values for the rest):
  * one case per folder in test/fixtures/modbus/, `registers.json` {register, words} → `expected.json` {value}.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModbusRegisterSchema } from '../../adapters/modbus/config.ts';
 import { decodeRegister } from '../../adapters/modbus/decode.ts';
+import { FIXTURES_ROOT, fixtureCases, readJson } from '../helpers/adapter-fixtures.ts';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/modbus');
-const cases = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name)
-  .sort();
+const FIXTURES = join(FIXTURES_ROOT, 'modbus');
+const cases = fixtureCases(FIXTURES);
 
 function hexWord(text: string): number {
   if (!/^0x[0-9A-Fa-f]{4}$/.test(text)) throw new Error(`fixture word ${text} is not 0xHHHH`);
@@ -20,13 +17,9 @@ function hexWord(text: string): number {
 }
 
 function load(name: string) {
-  const input = JSON.parse(readFileSync(join(FIXTURES, name, 'registers.json'), 'utf8')) as {
-    register: unknown;
-    words: string[];
-  };
-  const expected = JSON.parse(readFileSync(join(FIXTURES, name, 'expected.json'), 'utf8')) as {
-    value: number | null;
-  };
+  const dir = join(FIXTURES, name);
+  const input = readJson<{ register: unknown; words: string[] }>(dir, 'registers.json');
+  const expected = readJson<{ value: number | null }>(dir, 'expected.json');
   return { register: ModbusRegisterSchema.parse(input.register), words: input.words.map(hexWord), expected };
 }
 

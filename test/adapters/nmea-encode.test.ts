@@ -3,25 +3,17 @@
  * then encoder → decoder round trips over random positions, speeds, courses and times.
  */
 import fc from 'fast-check';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { encodeGga, encodeGll, encodeRmc, encodeVtg } from '../../adapters/nmea/encode.ts';
 import { createNmeaAdapter } from '../../adapters/nmea/index.ts';
 import type { DecodeResult } from '../../adapters/types.ts';
 import { msToNs } from '../../ingest/point.ts';
-import { Registry } from '../../ingest/registry.ts';
-import { SeriesClock } from '../../ingest/time.ts';
+import { adapterContext } from '../helpers/adapter-fixtures.ts';
 
 const VESSEL = 'TTH-90123-TS';
 
 function decodeAll(sentences: string[], receivedAtMs: number): DecodeResult {
-  const adapter = createNmeaAdapter({
-    log: pino({ level: 'silent' }),
-    registry: new Registry(),
-    seriesClock: new SeriesClock(),
-    limits: { maxAgeDays: 7 },
-    now: () => receivedAtMs,
-  });
+  const adapter = createNmeaAdapter(adapterContext(receivedAtMs));
   return adapter.decode({
     topic: `vessels/${VESSEL}/nmea`,
     payload: Buffer.from(`${sentences.join('\r\n')}\r\n`),

@@ -2,7 +2,6 @@
  * The NMEA adapter's parts: field formats at their edges, the day chosen for a time of day, the bounded
  * per-vessel epoch state and the hand-off of `!` lines to the AIS decoder.
  */
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { NmeaFieldError } from '../../adapters/nmea/errors.ts';
 import {
@@ -20,8 +19,7 @@ import {
   type NmeaAdapterOptions,
 } from '../../adapters/nmea/index.ts';
 import type { DecodeResult, InboundMessage } from '../../adapters/types.ts';
-import { Registry } from '../../ingest/registry.ts';
-import { SeriesClock } from '../../ingest/time.ts';
+import { adapterContext } from '../helpers/adapter-fixtures.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -120,16 +118,7 @@ const VTG = '$GPVTG,87.0,T,,M,5.2,N,9.6,K,A*3A';
 const AIS = '!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*26';
 
 function adapterWith(opts: NmeaAdapterOptions = {}) {
-  return createNmeaAdapter(
-    {
-      log: pino({ level: 'silent' }),
-      registry: new Registry(),
-      seriesClock: new SeriesClock(),
-      limits: { maxAgeDays: 7 },
-      now: () => T0,
-    },
-    opts,
-  );
+  return createNmeaAdapter(adapterContext(T0), opts);
 }
 
 function message(vessel: string, text: string | Buffer, receivedAtMs = T0): InboundMessage {

@@ -3,10 +3,8 @@
  * (`input.json`, or `input.jsonl` for several messages in a row), `meta.json` (topic, receipt time,
  * registry entries, adapter config) and `expected.json` (points with ns times as strings, reject reasons).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   createStationsAdapter,
@@ -17,12 +15,21 @@ import {
   physicalRange,
   StationsConfigSchema,
 } from '../../adapters/stations/index.ts';
-import type { AdapterContext, DecodeResult } from '../../adapters/types.ts';
-import { type Device, Registry } from '../../ingest/registry.ts';
+import type { AdapterContext } from '../../adapters/types.ts';
+import type { Device } from '../../ingest/registry.ts';
 import { ENVIRONMENT_FIELDS, validatePoint } from '../../ingest/schema.ts';
-import { SeriesClock } from '../../ingest/time.ts';
+import {
+  adapterContext,
+  decodeAll,
+  type Expected,
+  expectDecoded,
+  FIXTURES_ROOT,
+  fixtureCases,
+  jsonPayloads,
+  readJson,
+} from '../helpers/adapter-fixtures.ts';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/stations');
+const FIXTURES = join(FIXTURES_ROOT, 'stations');
 
 interface Meta {
   topic: string;
@@ -32,68 +39,27 @@ interface Meta {
   config?: unknown;
 }
 
-interface Expected {
-  points: Array<{ measurement: string; tags: Record<string, string>; fields: object; time: string }>;
-  rejects: Array<{ reason: string; errorContains?: string }>;
-  skipped: Record<string, number>;
-}
-
 function context(meta: Meta): AdapterContext {
-  const receivedAtMs = Date.parse(meta.receivedAt);
-  return {
-    log: pino({ level: 'silent' }),
-    registry: new Registry(meta.devices ?? []),
-    seriesClock: new SeriesClock(),
-    limits: { maxAgeDays: meta.maxAgeDays ?? 7 },
-    now: () => receivedAtMs,
-  };
+  return adapterContext(Date.parse(meta.receivedAt), { devices: meta.devices, maxAgeDays: meta.maxAgeDays });
 }
 
-/** The payloads of a case: input.json as one message (bytes as stored), input.jsonl one per line. */
-function payloads(dir: string): Buffer[] {
-  const lines = join(dir, 'input.jsonl');
-  if (existsSync(lines)) {
-    return readFileSync(lines, 'utf8')
-      .split('\n')
-      .filter((l) => l.length > 0)
-      .map((l) => Buffer.from(l));
-  }
-  return [readFileSync(join(dir, 'input.json'))];
-}
-
-function runCase(dir: string): { result: DecodeResult; expected: Expected } {
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Meta;
-  const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
-  const adapter = createStationsAdapter(context(meta), StationsConfigSchema.parse(meta.config ?? {}));
-  const result: DecodeResult = { points: [], rejects: [], skipped: {} };
-  for (const payload of payloads(dir)) {
-    const r = adapter.decode({
-      topic: meta.topic,
-      payload,
-      client: 'gw-test',
-      receivedAtMs: Date.parse(meta.receivedAt),
-    });
-    result.points.push(...r.points);
-    result.rejects.push(...r.rejects);
-    for (const [kind, n] of Object.entries(r.skipped)) result.skipped[kind] = (result.skipped[kind] ?? 0) + n;
-  }
-  return { result, expected };
-}
-
-const cases = readdirSync(FIXTURES).sort();
+const cases = fixtureCases(FIXTURES);
 
 describe('stations adapter fixtures', () => {
   it('has fixtures', () => expect(cases.length).toBeGreaterThan(10));
 
   it.each(cases)('%s', (name) => {
-    const { result, expected } = runCase(join(FIXTURES, name));
-    expect(result.points.map((p) => ({ ...p, time: p.time.toString() }))).toEqual(expected.points);
-    for (const point of result.points) expect(validatePoint(point)).toBeNull();
-    expect(result.rejects.map((r) => r.reason)).toEqual(expected.rejects.map((r) => r.reason));
-    expected.rejects.forEach((want, i) => {
-      if (want.errorContains) expect(result.rejects[i]?.error).toContain(want.errorContains);
-    });
-    expect(result.skipped).toEqual(expected.skipped);
+    const dir = join(FIXTURES, name);
+    const meta = readJson<Meta>(dir, 'meta.json');
+    const adapter = createStationsAdapter(context(meta), StationsConfigSchema.parse(meta.config ?? {}));
+    const receivedAtMs = Date.parse(meta.receivedAt);
+    const messages = jsonPayloads(dir).map((payload) => ({
+      topic: meta.topic,
+      payload,
+      client: 'gw-test',
+      receivedAtMs,
+    }));
+    expectDecoded(decodeAll(adapter, messages), readJson<Expected>(dir, 'expected.json'));
   });
 });
 

@@ -2,17 +2,20 @@
  * Fixture-driven VMS decoder tests: each `test/fixtures/vms/<case>/` holds `input.json` (one MQTT
  * payload), `meta.json` (topic, client, receipt time, optional maxAgeDays) and `expected.json`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { AdapterContext, InboundMessage } from '../../adapters/types.ts';
+import type { InboundMessage } from '../../adapters/types.ts';
 import { createVmsAdapter, VmsReportSchema } from '../../adapters/vms/index.ts';
-import { Registry } from '../../ingest/registry.ts';
-import { validatePoint } from '../../ingest/schema.ts';
-import { SeriesClock } from '../../ingest/time.ts';
+import {
+  adapterContext,
+  type Expected,
+  expectDecoded,
+  FIXTURES_ROOT,
+  fixtureCases,
+} from '../helpers/adapter-fixtures.ts';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/vms');
+const FIXTURES = join(FIXTURES_ROOT, 'vms');
 
 interface Meta {
   topic: string;
@@ -21,55 +24,30 @@ interface Meta {
   maxAgeDays?: number;
 }
 
-interface Expected {
-  points: {
-    measurement: string;
-    tags: Record<string, string>;
-    fields: Record<string, unknown>;
-    time: string;
-  }[];
-  rejects: { reason: string; errorContains?: string }[];
-  skipped: Record<string, number>;
-}
-
-function context(maxAgeDays = 7): AdapterContext {
-  return {
-    log: pino({ level: 'silent' }),
-    registry: new Registry(),
-    seriesClock: new SeriesClock(),
-    limits: { maxAgeDays },
-    now: () => 0,
-  };
-}
-
 const read = (name: string, file: string) => readFileSync(join(FIXTURES, name, file), 'utf8');
-const cases = readdirSync(FIXTURES).sort();
+const cases = fixtureCases(FIXTURES);
 
 describe('VMS adapter fixtures', () => {
   it.each(cases)('%s', (name) => {
     const meta = JSON.parse(read(name, 'meta.json')) as Meta;
     const expected = JSON.parse(read(name, 'expected.json')) as Expected;
-    const result = createVmsAdapter(context(meta.maxAgeDays)).decode({
+    const receivedAtMs = Date.parse(meta.receivedAt);
+    const result = createVmsAdapter(adapterContext(receivedAtMs, { maxAgeDays: meta.maxAgeDays })).decode({
       topic: meta.topic,
       client: meta.client,
       payload: Buffer.from(read(name, 'input.json')),
-      receivedAtMs: Date.parse(meta.receivedAt),
+      receivedAtMs,
     });
-    for (const point of result.points) expect(validatePoint(point)).toBeNull();
-    expect(result.points.map((p) => ({ ...p, time: String(p.time) }))).toEqual(expected.points);
-    expect(result.rejects.map((r) => r.reason)).toEqual(expected.rejects.map((r) => r.reason));
-    expected.rejects.forEach((r, i) => {
-      expect(result.rejects[i]?.error).toContain(r.errorContains ?? '');
-    });
-    expect(result.skipped).toEqual(expected.skipped);
+    expectDecoded(result, expected);
   });
 });
 
 describe('VMS terminals', () => {
+  const receivedAtMs = Date.parse('2025-03-01T08:00:30Z');
   const message = (terminal: string): InboundMessage => ({
     topic: 'vessels/TTH-90123-TS/vms',
     client: 'TTH-90123-TS',
-    receivedAtMs: Date.parse('2025-03-01T08:00:30Z'),
+    receivedAtMs,
     payload: Buffer.from(
       JSON.stringify({
         time: '2025-03-01T08:00:00Z',
@@ -83,7 +61,7 @@ describe('VMS terminals', () => {
   });
 
   it('keeps the series of two terminals on one vessel apart (Decree 41/2026)', () => {
-    const adapter = createVmsAdapter(context());
+    const adapter = createVmsAdapter(adapterContext(receivedAtMs));
     const [a] = adapter.decode(message('T-1')).points;
     const [b] = adapter.decode(message('T-2')).points;
     // Same vessel, same time: without the terminal tag the second would overwrite the first in InfluxDB.

@@ -1,33 +1,16 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { z } from 'zod';
+import { describe, expect, it, vi } from 'vitest';
 import type { AlertsConfigInput } from '../../alerts/config.ts';
-import type { SilenceRuleSchema } from '../../alerts/rule-schema.ts';
 import { validatePoint } from '../../ingest/schema.ts';
-import { type Harness, harness, smtpReceiver, webhookReceiver } from './service-support.ts';
+import { VESSEL_SILENT_6H, VESSEL_SILENT_VI } from './rules.ts';
+import { cleanupAfterEach, type Harness, harness, smtpReceiver, webhookReceiver } from './service-support.ts';
 import { HOUR, point, T0 } from './support.ts';
 
-const VMS_6H: z.input<typeof SilenceRuleSchema> = {
-  kind: 'silence',
-  id: 'vms-silent-6h',
-  department: 'fisheries',
-  severity: 'warning',
-  measurement: 'vessel_position',
-  groupBy: ['vessel'],
-  requireFields: ['lat', 'lon'],
-  after: '6h',
-  onlyAtSea: true,
-  message: '{vessel} silent for {silentFor}',
-  messageVi: 'Tàu {vessel} mất tín hiệu {silentFor}',
-};
+const VMS_6H = { ...VESSEL_SILENT_6H, onlyAtSea: true, messageVi: VESSEL_SILENT_VI };
 
 const position = (vessel: string, lat: number, lon: number, source = 'vms') =>
   point('vessel_position', { vessel, source }, { lat, lon, sog_kn: 5 });
 
-let cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const deferCleanup = cleanupAfterEach();
 
 describe('fleet state', () => {
   it('gives departure and arrival events at the port geofences, published as one-shot events', async () => {
@@ -35,7 +18,7 @@ describe('fleet state', () => {
       { rulesFile: 'rules/none.yaml' },
       { devices: [{ id: 'TTH-90123-TS', kind: 'vessel', homePort: 'Thuan An', lengthM: 16 }] },
     );
-    cleanups.push(h.cleanup, () => h.service.stop());
+    deferCleanup(h.cleanup, () => h.service.stop());
     const v = 'TTH-90123-TS';
     h.service.onPoints([position(v, 16.558, 107.64)], T0); // moored at Thuan An: no event
     h.service.onPoints([position(v, 16.62, 107.7)], T0 + 60_000);
@@ -58,7 +41,7 @@ describe('fleet state', () => {
       { id: 'TTH-NEVER-TS', kind: 'vessel' as const },
     ];
     const h = await harness({ rulesFile: 'rules/none.yaml' }, { devices });
-    cleanups.push(h.cleanup, () => h.service.stop());
+    deferCleanup(h.cleanup, () => h.service.stop());
     h.service.onPoints(
       [
         position('TTH-1-TS', 16.75, 107.85),
@@ -98,7 +81,7 @@ describe('fleet state', () => {
       },
     };
     const h: Harness = await harness(config);
-    cleanups.push(h.cleanup, hook.close, smtp.close, () => h.service.stop());
+    deferCleanup(h.cleanup, hook.close, smtp.close, () => h.service.stop());
     const fleet = Array.from({ length: 40 }, (_, i) => `TTH-${90100 + i}-TS`);
     h.service.onPoints(
       fleet.map((v, i) => position(v, 16.8 + i * 0.01, 107.9)),

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import type { SilenceRule, SilenceRuleSchema } from '../../alerts/rule-schema.ts';
+import type { SilenceRule } from '../../alerts/rule-schema.ts';
 import {
   buildLastQuery,
   fleetSeedQuery,
@@ -11,22 +10,11 @@ import {
   silenceSeedQueries,
 } from '../../alerts/seed.ts';
 import { createDatabase, query, sharedInfluxUrl, uniqueDatabase } from '../helpers/influxd.ts';
+import { VESSEL_SILENT_6H, VMS_OR_NMEA } from './rules.ts';
 import { type Harness, harness } from './service-support.ts';
 import { FIXTURES, HOUR, rule } from './support.ts';
 
-const VMS_6H: z.input<typeof SilenceRuleSchema> = {
-  kind: 'silence',
-  id: 'vms-silent-6h',
-  department: 'fisheries',
-  severity: 'warning',
-  measurement: 'vessel_position',
-  where: { source: ['vms', 'nmea'] },
-  groupBy: ['vessel'],
-  requireFields: ['lat', 'lon'],
-  after: '6h',
-  onlyAtSea: true,
-  message: '{vessel} silent for {silentFor}',
-};
+const VMS_6H = { ...VESSEL_SILENT_6H, where: VMS_OR_NMEA, onlyAtSea: true };
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, 'seed', name), 'utf8'));
 

@@ -1,20 +1,22 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AlertsConfigInput } from '../../alerts/config.ts';
 import { notificationIdFromMessageId } from '../../alerts/notifiers/email-format.ts';
 import { validatePoint } from '../../ingest/schema.ts';
-import { type Harness, harness, smtpReceiver, webhookReceiver } from './service-support.ts';
-import { PM25_RULE, point, T0 } from './support.ts';
+import {
+  advance,
+  cleanupAfterEach,
+  type Harness,
+  harness,
+  smtpReceiver,
+  webhookReceiver,
+} from './service-support.ts';
+import { airPm25, PM25_RULE, T0 } from './support.ts';
 
 const SECRET = 's3cret-shared';
-const air = (pm25: number, station = 'hue-1') => point('environment', { station, medium: 'air' }, { pm25 });
 const FIRING_ID = `pm25-high:hue-1:firing:${T0}`;
 
-let cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const deferCleanup = cleanupAfterEach();
 
 async function setup(statuses: number[] = [], extra: Partial<AlertsConfigInput> = {}) {
   const hook = await webhookReceiver(statuses);
@@ -34,20 +36,14 @@ async function setup(statuses: number[] = [], extra: Partial<AlertsConfigInput> 
     ...extra,
   };
   const h: Harness = await harness(config);
-  cleanups.push(h.cleanup, hook.close, smtp.close, () => h.service.stop());
+  deferCleanup(h.cleanup, hook.close, smtp.close, () => h.service.stop());
   return { h, hook, smtp };
-}
-
-/** Moves the injected clock on and runs the service's clock once. */
-function advance(h: Harness, ms: number): void {
-  h.clock.now += ms;
-  h.service.tick();
 }
 
 describe('AlertService delivery', () => {
   it('a firing alert is an alert point, a retained MQTT message, a signed webhook and an e-mail, all with its transition id', async () => {
     const { h, hook, smtp } = await setup();
-    h.service.onPoints([air(62)], T0);
+    h.service.onPoints([airPm25(62)], T0);
 
     expect(h.points).toHaveLength(1);
     const p = h.points[0]!;
@@ -93,9 +89,9 @@ describe('AlertService delivery', () => {
 
   it('resolving publishes the resolved JSON non-retained, then clears the retained message, and notifies', async () => {
     const { h, hook } = await setup();
-    h.service.onPoints([air(62)], T0);
-    h.service.onPoints([air(47)], T0 + 1000); // inside the band: nothing
-    h.service.onPoints([air(40)], T0 + 5000);
+    h.service.onPoints([airPm25(62)], T0);
+    h.service.onPoints([airPm25(47)], T0 + 1000); // inside the band: nothing
+    h.service.onPoints([airPm25(40)], T0 + 5000);
     await vi.waitFor(() =>
       expect(h.published.map((m) => [m.retain, m.payload === '' ? '' : JSON.parse(m.payload).state])).toEqual(
         [
@@ -116,7 +112,7 @@ describe('AlertService delivery', () => {
 
   it('a failing webhook is retried with the same id and body, counted, and does not hold back the e-mail', async () => {
     const { h, hook, smtp } = await setup([500, 503]);
-    h.service.onPoints([air(70)], T0);
+    h.service.onPoints([airPm25(70)], T0);
     advance(h, 2000);
     await vi.waitFor(() => expect(hook.answered).toEqual([500]));
     await vi.waitFor(() => expect(smtp.mails).toHaveLength(1));
@@ -136,7 +132,7 @@ describe('AlertService delivery', () => {
 
   it('a webhook refusing the notification (HTTP 4xx) is not retried: dropped and counted, loudly', async () => {
     const { h, hook } = await setup([400]);
-    h.service.onPoints([air(70)], T0);
+    h.service.onPoints([airPm25(70)], T0);
     advance(h, 2000);
     await vi.waitFor(() => expect(h.service.health().notifiers['environment/webhook#0']?.dropped).toBe(1));
     advance(h, 60_000);
@@ -152,7 +148,7 @@ describe('AlertService delivery', () => {
     const { h } = await setup();
     const mute = h.service.addMute({ rule: 'pm25-high', to: T0 + 3_600_000, reason: 'sensor calibration' });
     expect(mute.ok).toBe(true);
-    h.service.onPoints([air(90)], T0 + 1000);
+    h.service.onPoints([airPm25(90)], T0 + 1000);
     advance(h, 5000);
     expect(h.points).toHaveLength(1);
     expect(JSON.parse(h.published[0]!.payload).muted).toBe(true);
@@ -169,7 +165,7 @@ describe('AlertService delivery', () => {
 
   it('re-notifies a firing alert every repeat interval until it is acknowledged', async () => {
     const { h, hook } = await setup([], { repeatIntervalMs: 3_600_000 });
-    h.service.onPoints([air(80)], T0);
+    h.service.onPoints([airPm25(80)], T0);
     advance(h, 2000);
     await vi.waitFor(() => expect(hook.requests).toHaveLength(1));
     advance(h, 3_600_000);

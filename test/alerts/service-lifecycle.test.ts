@@ -1,16 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type AlertsConfigInput, AlertsConfigSchema } from '../../alerts/config.ts';
-import { type Harness, harness, webhookReceiver } from './service-support.ts';
-import { MIN, PM25_RULE, point, T0 } from './support.ts';
+import { advance, cleanupAfterEach, type Harness, harness, webhookReceiver } from './service-support.ts';
+import { airPm25, MIN, PM25_RULE, point, T0 } from './support.ts';
 
-const air = (pm25: number) => point('environment', { station: 'hue-1', medium: 'air' }, { pm25 });
 const FIRING_ID = `pm25-high:hue-1:firing:${T0}`;
 
-let cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const deferCleanup = cleanupAfterEach();
 
 async function setup(rules: AlertsConfigInput['rules'], statuses: number[] = []) {
   const hook = await webhookReceiver(statuses);
@@ -25,9 +20,9 @@ async function setup(rules: AlertsConfigInput['rules'], statuses: number[] = [])
     },
   };
   const h = await harness(config);
-  cleanups.push(h.cleanup, hook.close);
+  deferCleanup(h.cleanup, hook.close);
   let current: Harness = h;
-  cleanups.push(() => current.service.stop());
+  deferCleanup(() => current.service.stop());
   return {
     h,
     hook,
@@ -40,15 +35,10 @@ async function setup(rules: AlertsConfigInput['rules'], statuses: number[] = [])
   };
 }
 
-function advance(h: Harness, ms: number): void {
-  h.clock.now += ms;
-  h.service.tick();
-}
-
 describe('AlertService across restarts', () => {
   it('keeps a firing alert through a restart and sends no new transition for it', async () => {
     const { h, hook, restart } = await setup([PM25_RULE]);
-    h.service.onPoints([air(75)], T0);
+    h.service.onPoints([airPm25(75)], T0);
     advance(h, 2000);
     await vi.waitFor(() => expect(hook.requests).toHaveLength(1));
 
@@ -56,11 +46,11 @@ describe('AlertService across restarts', () => {
     expect(again.service.listActive()).toMatchObject([
       { state: 'firing', transitionId: FIRING_ID, value: 75 },
     ]);
-    again.service.onPoints([air(80)], T0 + MIN);
+    again.service.onPoints([airPm25(80)], T0 + MIN);
     advance(again, 5000);
     expect(again.points).toEqual([]);
     expect(again.published).toEqual([]);
-    again.service.onPoints([air(30)], T0 + 2 * MIN);
+    again.service.onPoints([airPm25(30)], T0 + 2 * MIN);
     expect(again.points.map((p) => p.fields.transition_id)).toEqual([`pm25-high:hue-1:resolved:${T0}`]);
     advance(again, 3000);
     await vi.waitFor(() => expect(hook.requests).toHaveLength(2));
@@ -69,7 +59,7 @@ describe('AlertService across restarts', () => {
 
   it('a pending period that began before a restart completes after it, from its original start', async () => {
     const { h, restart } = await setup([{ ...PM25_RULE, for: '15m' }]);
-    h.service.onPoints([air(60)], T0);
+    h.service.onPoints([airPm25(60)], T0);
     expect(h.points.map((p) => p.fields.state)).toEqual(['pending']);
     h.clock.now = T0 + 16 * MIN;
     const again = await restart();
@@ -81,7 +71,7 @@ describe('AlertService across restarts', () => {
   it('a notification owed when the hub stopped is delivered after the restart, once', async () => {
     const failures = Array.from({ length: 50 }, () => 500);
     const { h, hook, restart } = await setup([PM25_RULE], failures);
-    h.service.onPoints([air(75)], T0);
+    h.service.onPoints([airPm25(75)], T0);
     advance(h, 2000);
     await vi.waitFor(() => expect(hook.answered.length).toBeGreaterThan(0));
     failures.length = 0; // the receiver is back
@@ -98,7 +88,7 @@ describe('AlertService across restarts', () => {
 
   it('reloading invalid rules keeps the old set; removing a rule ends its alerts', async () => {
     const { h, hook } = await setup([PM25_RULE]);
-    h.service.onPoints([air(75)], T0);
+    h.service.onPoints([airPm25(75)], T0);
     const config = (rulesFile: string) => AlertsConfigSchema.parse({ rulesFile });
     const bad = await h.service.reloadRules(config('rules/invalid.yaml'));
     expect(bad.ok).toBe(false);

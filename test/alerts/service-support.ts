@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
+import { afterEach } from 'vitest';
 import { type AlertsConfigInput, AlertsConfigSchema } from '../../alerts/config.ts';
 import { AlertService, type AlertServiceOptions } from '../../alerts/service.ts';
 import type { Point } from '../../ingest/point.ts';
@@ -26,6 +27,21 @@ export interface HookRequest {
     state: string;
     count: number;
     transitions: Array<Record<string, unknown>>;
+  };
+}
+
+/**
+ * Registers an afterEach that runs the cleanups pushed during the test, last first (stop the service
+ * before closing the peers it talks to); returns the push.
+ */
+export function cleanupAfterEach(): (...cleanups: Array<() => unknown>) => void {
+  let pending: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const c of pending.reverse()) await c();
+    pending = [];
+  });
+  return (...cleanups) => {
+    pending.push(...cleanups);
   };
 }
 
@@ -112,6 +128,8 @@ export function readMail(raw: string, to: string[]): Mail {
   return { headers, subject: decodeWords(headers.subject ?? ''), text, to };
 }
 
+export type WebhookReceiver = Awaited<ReturnType<typeof webhookReceiver>>;
+
 export async function smtpReceiver() {
   const mails: Mail[] = [];
   const server = new SMTPServer({
@@ -137,6 +155,8 @@ export async function smtpReceiver() {
   return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+export type SmtpReceiver = Awaited<ReturnType<typeof smtpReceiver>>;
+
 export interface Published {
   topic: string;
   payload: string;
@@ -153,6 +173,12 @@ export interface Harness {
   /** A new service on the same state dir (a restart); the old one must be stopped first. */
   restart(overrides?: Partial<AlertServiceOptions>): Promise<Harness>;
   cleanup(): void;
+}
+
+/** Moves the injected clock on and runs the service's clock once. */
+export function advance(h: Harness, ms: number): void {
+  h.clock.now += ms;
+  h.service.tick();
 }
 
 export function tempStateDir(): string {

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seedSilence } from '../../alerts/kinds/silence.ts';
 import type { SilenceRule } from '../../alerts/rule-schema.ts';
+import { VESSEL_SILENT_6H, VESSEL_SILENT_VI, VMS_OR_NMEA } from './rules.ts';
 import { HOUR, MIN, Run, rule, T0 } from './support.ts';
 
-const VMS_6H = {
-  kind: 'silence',
-  id: 'vms-silent-6h',
-  department: 'fisheries',
-  severity: 'warning',
-  measurement: 'vessel_position',
-  where: { source: ['vms', 'nmea'] },
-  groupBy: ['vessel'],
-  requireFields: ['lat', 'lon'],
-  after: '6h',
-  message: '{vessel} silent for {silentFor}',
-  messageVi: 'Tàu {vessel} mất tín hiệu {silentFor}',
-} as const;
+const VMS_6H = { ...VESSEL_SILENT_6H, where: VMS_OR_NMEA, messageVi: VESSEL_SILENT_VI };
 
 const vessel = { vessel: 'TTH-90123-TS', source: 'vms' };
 const fix = { lat: 16.9, lon: 107.9, sog_kn: 6 };

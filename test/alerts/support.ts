@@ -7,6 +7,7 @@ import { loadRules } from '../../alerts/rule-loader.ts';
 import { RuleSchema, type ThresholdRuleSchema } from '../../alerts/rule-schema.ts';
 import type { LoadedRule, RuleState, Transition } from '../../alerts/types.ts';
 import { type FieldValue, msToNs, type Point } from '../../ingest/point.ts';
+import { PM25_HIGH, PM25_HIGH_VI } from './rules.ts';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/alerts/', import.meta.url));
 export const T0 = Date.parse('2025-03-01T00:00:00Z');
@@ -14,23 +15,12 @@ export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 
 /** The PM2.5 rule of the service tests (no pending period). */
-export const PM25_RULE: z.input<typeof ThresholdRuleSchema> = {
-  kind: 'threshold',
-  id: 'pm25-high',
-  department: 'environment',
-  severity: 'warning',
-  measurement: 'environment',
-  where: { medium: 'air' },
-  groupBy: ['station'],
-  field: 'pm25',
-  above: 50,
-  clearBelow: 45,
-  message: 'PM2.5 at {station} is {value} µg/m³',
-  messageVi: 'PM2.5 tại {station} là {value} µg/m³',
-};
+export const PM25_RULE: z.input<typeof ThresholdRuleSchema> = { ...PM25_HIGH, messageVi: PM25_HIGH_VI };
 
-/** A rule as the loader makes it (zone files relative to the fixtures folder). */
-/** Validated at run time by the schema (an invalid test rule throws). */
+/**
+ * A rule as the loader makes it (zone files relative to the fixtures folder), validated at run time by
+ * the schema (an invalid test rule throws).
+ */
 export function rule(input: Readonly<Record<string, unknown>>): LoadedRule {
   const parsed = RuleSchema.parse(input);
   const [loaded] = loadRules({ rules: [parsed], timeScale: 1 }, FIXTURES).rules;
@@ -44,6 +34,11 @@ export function point(
   ms = T0,
 ): Point {
   return { measurement, tags, fields, time: msToNs(ms) };
+}
+
+/** A reading of an air station (`hue-1` unless named). */
+export function airPm25(pm25: number, station = 'hue-1', ms = T0): Point {
+  return point('environment', { station, medium: 'air' }, { pm25 }, ms);
 }
 
 /** Drives one rule through points and clock ticks, collecting transitions. */

@@ -1,23 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../../ingest/registry.ts';
-import { MIN, Run, rule, T0 } from './support.ts';
+import { MIN, PM25_RULE, Run, rule, T0 } from './support.ts';
 
-const PM25 = {
-  kind: 'threshold',
-  id: 'pm25-high',
-  department: 'environment',
-  severity: 'warning',
-  measurement: 'environment',
-  where: { medium: 'air' },
-  groupBy: ['station'],
-  field: 'pm25',
-  above: 50,
-  clearBelow: 45,
-  for: '15m',
-  message: 'PM2.5 at {station} is {value} µg/m³',
-  messageVi: 'PM2.5 tại {station} là {value} µg/m³',
-} as const;
+const PM25 = { ...PM25_RULE, for: '15m' };
 
 const air = { station: 'hue-1', medium: 'air' };
 

@@ -4,15 +4,14 @@
  * acknowledged and is no longer re-notified, while an unacknowledged control alert keeps being repeated.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActiveAlert } from '../../alerts/active.ts';
-import type { RuleInput } from '../../alerts/rule-schema.ts';
 import type { Device } from '../../ingest/registry.ts';
-import { webhookReceiver } from '../alerts/service-support.ts';
-import { eventually, mqttClient, startTestHub, type TestHub } from '../helpers/hub.ts';
-import { alertsSection, removeTempDirs, tempDir, writeRules } from '../integration/alerts-support.ts';
+import { PM25_HIGH } from '../alerts/rules.ts';
+import type { WebhookReceiver } from '../alerts/service-support.ts';
+import { eventually, mqttClient, type TestHub } from '../helpers/hub.ts';
+import { type AlertsHub, activeAlerts, startAlertsHub } from '../integration/alerts-support.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/operator-page.png';
@@ -22,41 +21,25 @@ const devices: Device[] = [
   { id: 'hue-aq-01', kind: 'station', medium: 'air' },
   { id: 'hue-aq-02', kind: 'station', medium: 'air' },
 ];
-const PM25: RuleInput = {
-  id: 'pm25-high',
-  kind: 'threshold',
-  department: 'environment',
-  severity: 'warning',
-  measurement: 'environment',
-  where: { medium: 'air' },
-  groupBy: ['station'],
-  field: 'pm25',
-  above: 50,
-  clearBelow: 45,
-  message: 'PM2.5 at {station} is {value} µg/m³',
-  messageVi: 'Bụi mịn PM2.5 tại trạm {station} là {value} µg/m³, vượt ngưỡng 50',
-};
+const PM25 = { ...PM25_HIGH, messageVi: 'Bụi mịn PM2.5 tại trạm {station} là {value} µg/m³, vượt ngưỡng 50' };
 
 describe('operator page in Chromium', () => {
+  let hub: AlertsHub;
   let t: TestHub;
-  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
+  let hook: WebhookReceiver;
   let browser: Browser;
 
   beforeAll(async () => {
     // Not skipped when missing: the issue requires this test (`.ci/run` installs Debian's chromium).
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
-    hook = await webhookReceiver();
-    const rulesFile = writeRules(join(tempDir(), 'rules.yaml'), [PM25]);
-    t = await startTestHub({
-      devices: { entries: devices },
+    hub = await startAlertsHub({
+      devices,
+      rules: [PM25],
+      departments: ['environment'],
       // Repeats every 1.5 s (checked on the 1 s clock), so a missing ack shows within seconds.
-      alerts: alertsSection({
-        rulesFile,
-        hookUrl: hook.url,
-        departments: ['environment'],
-        repeatIntervalMs: 1500,
-      }),
+      repeatIntervalMs: 1500,
     });
+    ({ t, hook } = hub);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -73,14 +56,10 @@ describe('operator page in Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await t?.stop();
-    await hook?.close();
-
-    removeTempDirs();
+    await hub?.stop();
   });
 
-  const active = async () =>
-    (await t.hub.app.inject({ method: 'GET', url: '/api/alerts' })).json() as ActiveAlert[];
+  const active = () => activeAlerts(t);
   /** Repeat notices the webhook received for one station (repeats of several stations may be grouped). */
   const repeatsOf = (station: string) =>
     hook.requests

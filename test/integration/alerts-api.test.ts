@@ -3,21 +3,22 @@
  * history by time range, ack, rules and their reload from a changed or invalid file, mutes (recorded,
  * not notified). Alerts are raised by readings published through the broker.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActiveAlert } from '../../alerts/active.ts';
 import type { Mute } from '../../alerts/mutes.ts';
 import type { TransitionPayload } from '../../alerts/payload.ts';
 import type { RuleInput } from '../../alerts/rule-schema.ts';
 import type { Device } from '../../ingest/registry.ts';
-import { webhookReceiver } from '../alerts/service-support.ts';
-import { eventually, mqttClient, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { PM25_HIGH as PM25, VESSEL_SOS as SOS } from '../alerts/rules.ts';
+import type { WebhookReceiver } from '../alerts/service-support.ts';
+import { eventually, type TestHub } from '../helpers/hub.ts';
 import {
+  type AlertsHub,
+  activeAlerts,
   alertRows,
-  alertsSection,
   mqttRecorder,
-  removeTempDirs,
-  tempDir,
+  publishOnce,
+  startAlertsHub,
   vmsReport,
   writeRules,
 } from './alerts-support.ts';
@@ -29,30 +30,6 @@ const devices: Device[] = [
   { id: 'TTH-90124-TS', kind: 'vessel' },
 ];
 
-const PM25: RuleInput = {
-  id: 'pm25-high',
-  kind: 'threshold',
-  department: 'environment',
-  severity: 'warning',
-  measurement: 'environment',
-  where: { medium: 'air' },
-  groupBy: ['station'],
-  field: 'pm25',
-  above: 50,
-  clearBelow: 45,
-  message: 'PM2.5 at {station} is {value} µg/m³',
-};
-const SOS: RuleInput = {
-  id: 'vms-sos',
-  kind: 'threshold',
-  department: 'fisheries',
-  severity: 'critical',
-  measurement: 'vessel_position',
-  groupBy: ['vessel'],
-  field: 'sos',
-  above: 0.5,
-  message: 'SOS from {vessel}',
-};
 const SILENT: RuleInput = {
   id: 'station-silent',
   kind: 'silence',
@@ -79,8 +56,9 @@ const PH: RuleInput = {
 };
 
 describe('alerts HTTP API on the real hub', () => {
+  let hub: AlertsHub;
   let t: TestHub;
-  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
+  let hook: WebhookReceiver;
   let rulesFile: string;
 
   const api = async <T>(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) => {
@@ -91,29 +69,16 @@ describe('alerts HTTP API on the real hub', () => {
     });
     return { status: res.statusCode, body: res.json() as T };
   };
-  const active = async (query = '') => (await api<ActiveAlert[]>('GET', `/api/alerts${query}`)).body;
-  const publish = async (topic: string, payload: string) => {
-    const client = await mqttClient(t.hub.mqttPort);
-    await client.publishAsync(topic, payload, { qos: 1 });
-    await client.endAsync();
-  };
+  const active = (query = '') => activeAlerts(t, query);
+  const publish = (topic: string, payload: string) => publishOnce(t, topic, payload);
   const pm25 = (station: string, value: number) =>
     publish(`stations/${station}/readings`, JSON.stringify({ values: { pm25: value } }));
 
   beforeAll(async () => {
-    hook = await webhookReceiver();
-    rulesFile = writeRules(join(tempDir(), 'rules.yaml'), [PM25, SOS]);
-    t = await startTestHub({
-      devices: { entries: devices },
-      alerts: alertsSection({ rulesFile, hookUrl: hook.url, departments: ['environment', 'fisheries'] }),
-    });
+    hub = await startAlertsHub({ devices, rules: [PM25, SOS], departments: ['environment', 'fisheries'] });
+    ({ t, hook, rulesFile } = hub);
   });
-  afterAll(async () => {
-    await t?.stop();
-    await hook?.close();
-
-    removeTempDirs();
-  });
+  afterAll(() => hub?.stop());
 
   it('lists firing alerts by department, answers history by range, and records acks', async () => {
     const before = Date.now();

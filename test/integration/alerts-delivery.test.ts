@@ -4,23 +4,21 @@
  * loopback, as mail at a real SMTP server and as `alert` points in a real influxd — one transition id
  * everywhere.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notificationIdFromMessageId } from '../../alerts/notifiers/email-format.ts';
 import type { RuleInput } from '../../alerts/rule-schema.ts';
 import type { Device } from '../../ingest/registry.ts';
-import { smtpReceiver, webhookReceiver } from '../alerts/service-support.ts';
-import { eventually, mqttClient, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { PM25_HIGH, VESSEL_SOS } from '../alerts/rules.ts';
+import type { SmtpReceiver, WebhookReceiver } from '../alerts/service-support.ts';
+import { eventually, mqttClient, type TestHub } from '../helpers/hub.ts';
 import {
+  type AlertsHub,
   alertRows,
-  alertsSection,
   mqttRecorder,
-  removeTempDirs,
   retainedNow,
   signatureValid,
-  tempDir,
+  startAlertsHub,
   vmsReport,
-  writeRules,
 } from './alerts-support.ts';
 
 const STATION = 'hue-aq-01';
@@ -34,61 +32,22 @@ const devices: Device[] = [
 ];
 
 const rules: RuleInput[] = [
-  {
-    id: 'pm25-high',
-    kind: 'threshold',
-    department: 'environment',
-    severity: 'warning',
-    measurement: 'environment',
-    where: { medium: 'air' },
-    groupBy: ['station'],
-    field: 'pm25',
-    above: 50,
-    clearBelow: 45,
-    for: '1s',
-    message: 'PM2.5 at {station} is {value} µg/m³',
-    messageVi: 'PM2.5 tại trạm {station} là {value} µg/m³',
-  },
-  {
-    id: 'vms-sos',
-    kind: 'threshold',
-    department: 'fisheries',
-    severity: 'critical',
-    measurement: 'vessel_position',
-    groupBy: ['vessel'],
-    field: 'sos',
-    above: 0.5,
-    message: 'SOS from vessel {vessel}',
-    messageVi: 'Tàu {vessel} phát tín hiệu cấp cứu SOS',
-  },
+  { ...PM25_HIGH, for: '1s', messageVi: 'PM2.5 tại trạm {station} là {value} µg/m³' },
+  { ...VESSEL_SOS, message: 'SOS from vessel {vessel}', messageVi: 'Tàu {vessel} phát tín hiệu cấp cứu SOS' },
 ];
 
 describe('alerts delivered through the real hub', () => {
+  let hub: AlertsHub;
   let t: TestHub;
-  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
-  let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
+  let hook: WebhookReceiver;
+  let smtp: SmtpReceiver;
 
   beforeAll(async () => {
-    hook = await webhookReceiver();
-    smtp = await smtpReceiver();
-    const rulesFile = writeRules(join(tempDir(), 'rules.yaml'), rules);
-    t = await startTestHub({
-      devices: { entries: devices },
-      alerts: alertsSection({
-        rulesFile,
-        hookUrl: hook.url,
-        smtpPort: smtp.port,
-        departments: ['environment', 'fisheries'],
-      }),
-    });
+    hub = await startAlertsHub({ devices, rules, departments: ['environment', 'fisheries'], smtp: true });
+    ({ t, hook } = hub);
+    smtp = hub.smtp as SmtpReceiver;
   });
-  afterAll(async () => {
-    await t?.stop();
-    await hook?.close();
-    await smtp?.close();
-
-    removeTempDirs();
-  });
+  afterAll(() => hub?.stop());
 
   const hooksFor = (rule: string, state: string) =>
     hook.requests.filter((r) => r.json.rule === rule && r.json.state === state);

@@ -3,70 +3,49 @@
  * retained MQTT messages per rule, but one grouped notification per department — one webhook call and
  * one e-mail listing the 40 vessels — through the real hub, a real influxd and a real SMTP server.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuleInput } from '../../alerts/rule-schema.ts';
 import type { Device } from '../../ingest/registry.ts';
-import { smtpReceiver, webhookReceiver } from '../alerts/service-support.ts';
-import { eventually, mqttClient, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { VESSEL_SILENT_6H, VESSEL_SILENT_VI, VMS_OR_NMEA } from '../alerts/rules.ts';
+import type { SmtpReceiver, WebhookReceiver } from '../alerts/service-support.ts';
+import { eventually, mqttClient, type TestHub } from '../helpers/hub.ts';
 import { query } from '../helpers/influxd.ts';
-import {
-  alertsSection,
-  removeTempDirs,
-  retainedNow,
-  signatureValid,
-  tempDir,
-  vmsReport,
-  writeRules,
-} from './alerts-support.ts';
+import { type AlertsHub, retainedNow, signatureValid, startAlertsHub, vmsReport } from './alerts-support.ts';
 
 const FLEET = Array.from({ length: 40 }, (_, i) => `TTH-9${String(i + 400).padStart(4, '0')}-TS`);
 const devices: Device[] = FLEET.map((id) => ({ id, kind: 'vessel', homePort: 'thuan-an' }));
 
 const silence = (id: string, department: string): RuleInput => ({
+  ...VESSEL_SILENT_6H,
   id,
-  kind: 'silence',
   department,
-  severity: 'warning',
-  measurement: 'vessel_position',
-  where: { source: ['vms', 'nmea'] },
-  groupBy: ['vessel'],
-  requireFields: ['lat', 'lon'],
+  where: VMS_OR_NMEA,
   after: '4s',
   message: 'Vessel {vessel} silent for {silentFor}',
-  messageVi: 'Tàu {vessel} mất tín hiệu {silentFor}',
+  messageVi: VESSEL_SILENT_VI,
 });
 // Two departments follow the same fleet: the fisheries sub-department and the border guard.
 const RULES = [silence('vms-silent', 'fisheries'), silence('vms-silent-bdbp', 'border-guard')];
 
 describe('40 vessels silent together', () => {
+  let hub: AlertsHub;
   let t: TestHub;
-  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
-  let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
+  let hook: WebhookReceiver;
+  let smtp: SmtpReceiver;
 
   beforeAll(async () => {
-    hook = await webhookReceiver();
-    smtp = await smtpReceiver();
-    const rulesFile = writeRules(join(tempDir(), 'rules.yaml'), RULES);
-    t = await startTestHub({
-      devices: { entries: devices },
-      alerts: alertsSection({
-        rulesFile,
-        hookUrl: hook.url,
-        smtpPort: smtp.port,
-        departments: ['fisheries', 'border-guard'],
-        // Wide enough for 40 silences that come due over two or three ticks on a busy machine.
-        groupWindowMs: 4000,
-      }),
+    hub = await startAlertsHub({
+      devices,
+      rules: RULES,
+      departments: ['fisheries', 'border-guard'],
+      smtp: true,
+      // Wide enough for 40 silences that come due over two or three ticks on a busy machine.
+      groupWindowMs: 4000,
     });
+    ({ t, hook } = hub);
+    smtp = hub.smtp as SmtpReceiver;
   });
-  afterAll(async () => {
-    await t?.stop();
-    await hook?.close();
-    await smtp?.close();
-
-    removeTempDirs();
-  });
+  afterAll(() => hub?.stop());
 
   it('gives 40 alert points per rule and one grouped webhook call and e-mail per department', async () => {
     const gateway = await mqttClient(t.hub.mqttPort, { clientId: 'vms-gateway' });

@@ -6,15 +6,17 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActiveAlert } from '../../alerts/active.ts';
 import type { RuleInput } from '../../alerts/rule-schema.ts';
 import type { Device } from '../../ingest/registry.ts';
-import { webhookReceiver } from '../alerts/service-support.ts';
-import { eventually, mqttClient, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { PM25_HIGH, VESSEL_SILENT_6H, VMS_OR_NMEA } from '../alerts/rules.ts';
+import { type WebhookReceiver, webhookReceiver } from '../alerts/service-support.ts';
+import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { query, uniqueDatabase } from '../helpers/influxd.ts';
 import {
+  activeAlerts,
   alertRows,
   alertsSection,
+  publishOnce,
   removeTempDirs,
   retainedNow,
   tempDir,
@@ -26,27 +28,11 @@ import {
 const SILENCE_AFTER_MS = 8000;
 
 const rules: RuleInput[] = [
+  PM25_HIGH,
   {
-    id: 'pm25-high',
-    kind: 'threshold',
-    department: 'environment',
-    severity: 'warning',
-    measurement: 'environment',
-    groupBy: ['station'],
-    field: 'pm25',
-    above: 50,
-    clearBelow: 45,
-    message: 'PM2.5 at {station} is {value} µg/m³',
-  },
-  {
+    ...VESSEL_SILENT_6H,
     id: 'vms-silent',
-    kind: 'silence',
-    department: 'fisheries',
-    severity: 'warning',
-    measurement: 'vessel_position',
-    where: { source: ['vms', 'nmea'] },
-    groupBy: ['vessel'],
-    requireFields: ['lat', 'lon'],
+    where: VMS_OR_NMEA,
     after: SILENCE_AFTER_MS,
     message: 'Vessel {vessel} silent for {silentFor}',
   },
@@ -59,7 +45,7 @@ const devices: Device[] = [
 ];
 
 describe('alerts across hub restarts', () => {
-  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
+  let hook: WebhookReceiver;
   let rulesFile: string;
   const running: TestHub[] = [];
 
@@ -79,13 +65,6 @@ describe('alerts across hub restarts', () => {
     running.splice(running.indexOf(t), 1);
   };
   const freshDir = () => tempDir('alerts-restart-');
-  const publish = async (t: TestHub, topic: string, payload: string) => {
-    const client = await mqttClient(t.hub.mqttPort);
-    await client.publishAsync(topic, payload, { qos: 1 });
-    await client.endAsync();
-  };
-  const active = async (t: TestHub) =>
-    (await t.hub.app.inject({ method: 'GET', url: '/api/alerts' })).json() as ActiveAlert[];
   const hooksWithId = (id: string) => hook.requests.filter((r) => r.headers['x-hub-transition-id'] === id);
 
   beforeAll(async () => {
@@ -102,16 +81,16 @@ describe('alerts across hub restarts', () => {
     const dir = freshDir();
     const database = uniqueDatabase('alerts_restart');
     const first = await start(dir, database);
-    await publish(first, 'stations/hue-aq-01/readings', JSON.stringify({ values: { pm25: 80 } }));
+    await publishOnce(first, 'stations/hue-aq-01/readings', JSON.stringify({ values: { pm25: 80 } }));
     const firing = await eventually(() => hook.requests.find((r) => r.json.rule === 'pm25-high'), 20_000);
     const firingId = firing?.headers['x-hub-transition-id'] as string;
     expect(firingId).toMatch(/^pm25-high:hue-aq-01:firing:\d+$/);
-    const [before] = await active(first);
+    const [before] = await activeAlerts(first);
     expect(before).toMatchObject({ transitionId: firingId, state: 'firing' });
     await stop(first);
 
     const second = await start(dir, database);
-    expect(await active(second)).toEqual([before]);
+    expect(await activeAlerts(second)).toEqual([before]);
     const topic = 'alerts/environment/pm25-high/hue-aq-01';
     const retained = await eventually(async () => {
       const r = await retainedNow(second.hub.mqttPort, topic, 500);
@@ -120,8 +99,8 @@ describe('alerts across hub restarts', () => {
     expect(retained?.map((m) => JSON.parse(m.payload).transition_id)).toEqual([firingId]);
 
     // Still breaching after the restart: no transition. Then it clears, in the same episode.
-    await publish(second, 'stations/hue-aq-01/readings', JSON.stringify({ values: { pm25: 85 } }));
-    await publish(second, 'stations/hue-aq-01/readings', JSON.stringify({ values: { pm25: 30 } }));
+    await publishOnce(second, 'stations/hue-aq-01/readings', JSON.stringify({ values: { pm25: 85 } }));
+    await publishOnce(second, 'stations/hue-aq-01/readings', JSON.stringify({ values: { pm25: 30 } }));
     const resolvedId = firingId.replace(':firing:', ':resolved:');
     await eventually(() => hooksWithId(resolvedId).length > 0, 20_000);
     // The webhook queue is in order: anything resent at start would have arrived before the resolve.
@@ -139,7 +118,7 @@ describe('alerts across hub restarts', () => {
   async function silentWhileDown(vessel: string, dir: string, database: string): Promise<number> {
     const first = await start(dir, database);
     const sentAt = Date.now();
-    await publish(first, `vessels/${vessel}/vms`, vmsReport(16.95, 107.95));
+    await publishOnce(first, `vessels/${vessel}/vms`, vmsReport(16.95, 107.95));
     const stored = await eventually(
       async () =>
         (
@@ -153,7 +132,7 @@ describe('alerts across hub restarts', () => {
     );
     expect(stored).toBe(true);
     // Down before the vessel is overdue: the alert can only come from the next hub.
-    expect(await active(first)).toEqual([]);
+    expect(await activeAlerts(first)).toEqual([]);
     expect(Date.now() - sentAt).toBeLessThan(SILENCE_AFTER_MS);
     await stop(first);
     const overdueAt = sentAt + SILENCE_AFTER_MS + 500;
@@ -162,7 +141,10 @@ describe('alerts across hub restarts', () => {
   }
 
   async function expectSilenceAlert(t: TestHub, vessel: string, sentAt: number) {
-    const alert = await eventually(async () => (await active(t)).find((a) => a.entity === vessel), 20_000);
+    const alert = await eventually(
+      async () => (await activeAlerts(t)).find((a) => a.entity === vessel),
+      20_000,
+    );
     expect(alert).toMatchObject({ rule: 'vms-silent', state: 'firing', department: 'fisheries' });
     // The episode starts when the vessel went silent (last seen + after), not at the restart.
     expect(alert?.startedAtMs).toBeGreaterThanOrEqual(sentAt - 2000 + SILENCE_AFTER_MS);

@@ -1,7 +1,8 @@
 /**
  * Shared pieces of the alerts integration tests against the real hub: a rules file in a temp dir, the
- * hub's `alerts` section pointing at real loopback peers (webhook receiver, SMTP server), an MQTT
- * recorder of `alerts/#`, the HMAC check a webhook receiver makes, and `alert` rows from InfluxDB.
+ * hub's `alerts` section pointing at real loopback peers (webhook receiver, SMTP server), the hub
+ * started with both, an MQTT recorder of `alerts/#`, the HMAC check a webhook receiver makes, the active
+ * alerts and `alert` rows from InfluxDB.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,10 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { stringify } from 'yaml';
+import type { ActiveAlert } from '../../alerts/active.ts';
 import type { AlertsConfigInput } from '../../alerts/config.ts';
 import type { RuleInput } from '../../alerts/rule-schema.ts';
-import type { HookRequest } from '../alerts/service-support.ts';
-import { eventually, mqttClient, type TestHub } from '../helpers/hub.ts';
+import type { Device } from '../../ingest/registry.ts';
+import {
+  type HookRequest,
+  type SmtpReceiver,
+  smtpReceiver,
+  type WebhookReceiver,
+  webhookReceiver,
+} from '../alerts/service-support.ts';
+import { eventually, mqttClient, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { query, type Row } from '../helpers/influxd.ts';
 
 export const HOOK_SECRET = 'hue-ioc-shared-secret';
@@ -64,6 +73,70 @@ export function alertsSection(opts: {
       retry: { minMs: 100, maxMs: 1000 },
     },
   };
+}
+
+export interface AlertsHub {
+  t: TestHub;
+  hook: WebhookReceiver;
+  /** Started only when asked for (`smtp: true`). */
+  smtp: SmtpReceiver | undefined;
+  rulesFile: string;
+  /** Stops the hub, then its peers, and removes the temp dirs. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The real hub with `devices` and `rules` (written to a temp rules file), notifying a loopback webhook
+ * receiver, and with `smtp: true` a real SMTP server, for each of `departments`.
+ */
+export async function startAlertsHub(opts: {
+  devices: Device[];
+  rules: RuleInput[];
+  departments: string[];
+  smtp?: boolean;
+  groupWindowMs?: number;
+  repeatIntervalMs?: number;
+}): Promise<AlertsHub> {
+  const { devices, rules, smtp: withSmtp, ...section } = opts;
+  const hook = await webhookReceiver();
+  const smtp = withSmtp ? await smtpReceiver() : undefined;
+  const closePeers = async () => {
+    await hook.close();
+    await smtp?.close();
+    removeTempDirs();
+  };
+  try {
+    const rulesFile = writeRules(join(tempDir(), 'rules.yaml'), rules);
+    const t = await startTestHub({
+      devices: { entries: devices },
+      alerts: alertsSection({
+        rulesFile,
+        hookUrl: hook.url,
+        ...section,
+        ...(smtp ? { smtpPort: smtp.port } : {}),
+      }),
+    });
+    const stop = async () => {
+      await t.stop();
+      await closePeers();
+    };
+    return { t, hook, smtp, rulesFile, stop };
+  } catch (err) {
+    await closePeers();
+    throw err;
+  }
+}
+
+/** Publishes one message (QoS 1) from a client of its own, connected for just that. */
+export async function publishOnce(t: TestHub, topic: string, payload: string): Promise<void> {
+  const client = await mqttClient(t.hub.mqttPort);
+  await client.publishAsync(topic, payload, { qos: 1 });
+  await client.endAsync();
+}
+
+/** `GET /api/alerts` (with a `?department=` query if given). */
+export async function activeAlerts(t: TestHub, query = ''): Promise<ActiveAlert[]> {
+  return (await t.hub.app.inject({ method: 'GET', url: `/api/alerts${query}` })).json() as ActiveAlert[];
 }
 
 /** `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`, checked as a receiver would. */

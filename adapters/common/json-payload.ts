@@ -1,7 +1,7 @@
 /**
  * JSON payload → zod-checked value, or the reject reason: `invalid_json` when it does not parse,
  * `invalid_payload` (with the path of every bad key) when it is not the expected shape.
- * Shared by the stations and camera adapters.
+ * Shared by the stations, camera and VMS adapters.
  */
 import type { z } from 'zod';
 

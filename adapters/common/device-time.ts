@@ -1,7 +1,7 @@
 /**
  * The `time` of a JSON payload (DESIGN.md "Time"): an ISO 8601 string with its UTC offset, or epoch
- * milliseconds. Checked against the receipt time with `implausibleTime`. Shared by the stations and
- * camera adapters (the VMS adapter's `time` follows the same rule).
+ * milliseconds. Checked against the receipt time with `implausibleTime`. Shared by the stations, camera
+ * and VMS adapters, so every JSON source reads time the same way.
  */
 import { msToNs } from '../../ingest/point.ts';
 import { implausibleTime, type TimeLimits } from '../../ingest/time.ts';
