@@ -71,8 +71,8 @@ export interface AlertResult {
   missing: number;
   receiptToAlertMs: Summary;
   publishToAlertMs: Summary;
-  /** The engine's own evaluation time per batch of points (AlertService), when the hub reports it. */
-  decisionMsP99: number | null;
+  /** The engine's own time per call (AlertService.onPoints: the points of one message), measured inside the hub. */
+  decisionMs: { calls: number; p50: number; p99: number; max: number } | null;
   cpuPct: number;
   eldMs: InsideSample['eldMs'] | null;
 }
@@ -183,16 +183,8 @@ export async function runAlertLatency(target: Target, spec: AlertSpec, rules: nu
     missing: fired - arrived,
     receiptToAlertMs: summarize(receipt, 1),
     publishToAlertMs: summarize(publish, 1),
-    decisionMsP99: await decisionP99(target),
+    decisionMs: inside?.decisionMs ?? null,
     cpuPct: window.cpuPct,
     eldMs: inside?.eldMs ?? null,
   };
-}
-
-/** `components.alerts.decisionMsP99` of the hub's /health, when it reports it. */
-async function decisionP99(target: Target): Promise<number | null> {
-  const health = await target.hub?.health().catch(() => undefined);
-  const alerts = (health?.components as Record<string, Record<string, unknown>> | undefined)?.alerts;
-  const p99 = alerts?.decisionMsP99;
-  return typeof p99 === 'number' ? Math.round(p99 * 1000) / 1000 : null;
 }

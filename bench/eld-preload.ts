@@ -5,6 +5,7 @@
  * - event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution timer);
  * - V8 heap and RSS (process.memoryUsage());
  * - on request, a V8 CPU profile of a scenario's window (node:inspector, the same profiler as --cpu-prof);
+ * - the alert engine's time per call (AlertService.onPoints, wrapped) when BENCH_TAP_ALERTS=1;
  * - publish → written: every 2xx answer to a `/write` request (the hub's InfluxDB writer) is matched
  *   with its body, and each `vessel_position` line's timestamp (the publish time the load generator
  *   carried) is subtracted from the answer's time (write-tap.ts). Observed with diagnostics_channel and
@@ -38,7 +39,7 @@ const NS_PER_MS = 1e6;
 
 type Tapped = ClientRequest & { [BODY]?: Uint8Array };
 
-function install(send: (message: unknown) => void): void {
+async function install(send: (message: unknown) => void): Promise<void> {
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
   // Latencies in µs (the histogram takes integers ≥ 1); the carried times are whole milliseconds.
@@ -65,6 +66,23 @@ function install(send: (message: unknown) => void): void {
     });
   });
 
+  // The alert engine's own time per batch of points (what the issue's "decision" target is about): the
+  // hub's AlertService.onPoints, timed around the call. Only in the hub (its parent asks for it).
+  const decision = createHistogram();
+  if (process.env.BENCH_TAP_ALERTS === '1') {
+    const { AlertService } = await import('../alerts/service.ts');
+    const onPoints = AlertService.prototype.onPoints;
+    AlertService.prototype.onPoints = function (this: InstanceType<typeof AlertService>, ...args) {
+      const started = performance.now();
+      try {
+        return onPoints.apply(this, args);
+      } finally {
+        decision.record(Math.max(1, Math.round((performance.now() - started) * 1000)));
+      }
+    };
+  }
+  const us = (h: typeof decision, p: number) =>
+    h.count > 0 ? (p === 100 ? h.max : h.percentile(p)) / 1000 : 0;
   const ms = (ns: number) => Math.round((ns / NS_PER_MS) * 100) / 100;
   let session: Session | undefined;
   process.on('message', (raw: unknown) => {
@@ -100,6 +118,12 @@ function install(send: (message: unknown) => void): void {
       heapUsedMb: Math.round(mem.heapUsed / 1e5) / 10,
       heapTotalMb: Math.round(mem.heapTotal / 1e5) / 10,
       rssMb: Math.round(mem.rss / 1e5) / 10,
+      decisionMs: {
+        calls: decision.count,
+        p50: us(decision, 50),
+        p99: us(decision, 99),
+        max: us(decision, 100),
+      },
       writtenMs: {
         lines: writtenLines,
         aheadOfClock: negative,
@@ -111,6 +135,7 @@ function install(send: (message: unknown) => void): void {
     if (req.reset) {
       eld.reset();
       written.reset();
+      decision.reset();
       writtenLines = 0;
       negative = 0;
     }
@@ -120,5 +145,5 @@ function install(send: (message: unknown) => void): void {
 
 if (process.send) {
   const send = process.send.bind(process);
-  install((message) => send(message as never));
+  await install((message) => send(message as never));
 }

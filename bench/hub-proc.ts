@@ -45,9 +45,10 @@ export interface HubProcess {
 
 const BIN = fileURLToPath(new URL('../bin/hub.js', import.meta.url));
 
-/** The child's environment without HUB_* overrides, which would silently change the bench's config. */
+/** The child's environment without HUB_* overrides (they would silently change the bench's config). */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUB_')));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUB_')));
+  return { ...env, BENCH_TAP_ALERTS: '1' };
 }
 
 export async function startHubProcess(setup: HubSetup): Promise<HubProcess> {

@@ -100,18 +100,21 @@ export function checkTargets(
       : 'not run',
     met: idleHub ? idleHub.connected === 10_000 && idleHub.connectAllS <= 5 : null,
   });
-  const decision = alerts?.decisionMsP99 ?? null;
+  const decision = alerts?.decisionMs?.calls ? alerts.decisionMs.p99 : null;
   checks.push({
     target: 'alert decision p99 ≤ 5 ms with 100 rules',
     measured: alerts
-      ? `${decision !== null ? `engine p99 ${fmt(decision, 3)} ms; ` : ''}receipt → alert message p50 ` +
+      ? `${decision !== null ? `engine p99 ${fmt(decision, 3)} ms per call; ` : ''}receipt → alert message p50 ` +
         `${fmt(alerts.receiptToAlertMs.p50, 1)} ms, p99 ${fmt(alerts.receiptToAlertMs.p99, 1)} ms`
       : 'not run',
     // Without the engine's own figure, receipt → MQTT message bounds it from above.
     met: alerts ? (decision ?? alerts.receiptToAlertMs.p99) <= 5 : null,
-    ...(alerts && decision === null
+    ...(alerts
       ? {
-          note: 'the hub does not report the engine time: judged on receipt → alert message, which includes it',
+          note:
+            decision === null
+              ? 'no engine time measured: judged on receipt → alert message, which includes it'
+              : 'judged on the engine; receipt → message adds the spool fsync and the MQTT delivery queue',
         }
       : {}),
   });
@@ -208,7 +211,8 @@ export function formatReport(report: BenchReport): string {
       `${a.rules} threshold rules, background ${fmt(a.backgroundRate)} msg/s: ${a.alertMessages} alert messages, ` +
         `${a.missing} missing; receipt → alert p50 ${fmt(a.receiptToAlertMs.p50, 1)} ms, p99 ${fmt(a.receiptToAlertMs.p99, 1)} ms; ` +
         `publish → alert p50 ${fmt(a.publishToAlertMs.p50, 1)} ms, p99 ${fmt(a.publishToAlertMs.p99, 1)} ms; ` +
-        `engine p99 ${a.decisionMsP99 === null ? 'not reported' : `${fmt(a.decisionMsP99, 3)} ms`}; hub CPU ${fmt(a.cpuPct)} %, ` +
+        `engine per call p50 ${fmt(a.decisionMs?.p50, 3)} ms, p99 ${fmt(a.decisionMs?.p99, 3)} ms, max ${fmt(a.decisionMs?.max, 3)} ms ` +
+        `(${fmt(a.decisionMs?.calls)} calls); hub CPU ${fmt(a.cpuPct)} %, ` +
         `event-loop delay p99 ${fmt(a.eldMs?.p99, 1)} ms, max ${fmt(a.eldMs?.max, 1)} ms`,
       '',
     );

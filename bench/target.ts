@@ -19,6 +19,8 @@ export interface InsideSample {
   heapTotalMb: number;
   rssMb: number;
   writtenMs: { lines: number; aheadOfClock: number; p50: number; p99: number; max: number };
+  /** The alert engine per call (hub only). */
+  decisionMs: { calls: number; p50: number; p99: number; max: number };
 }
 
 export interface Target {
