@@ -32,6 +32,16 @@ export interface ProfileSummary {
   /** This project's functions by total time (self + callees), counted once per stack. */
   inclusive: ProfileEntry[];
   areas: ProfileEntry[];
+  /** The longest stretches without an idle sample (what stalls the event loop), longest first. */
+  longTasks: LongTask[];
+}
+
+export interface LongTask {
+  ms: number;
+  /** Start, ms after the profile's start. */
+  atMs: number;
+  /** The deepest project function on the stack for at least half of the stretch ('' if none). */
+  mostly: string;
 }
 
 const SPECIAL = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
@@ -90,6 +100,70 @@ function inclusiveTimes(
   return out;
 }
 
+/** Runs of consecutive non-idle samples longer than `minMs`, with what they were mostly doing. */
+export function findLongTasks(profile: CpuProfile, projectRoot?: string, minMs = 50, top = 5): LongTask[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const tasks: LongTask[] = [];
+  let at = 0;
+  let start = -1;
+  let startAt = 0;
+  const close = (end: number, endAt: number) => {
+    const ms = (endAt - startAt) / 1000;
+    if (ms >= minMs)
+      tasks.push({ ms: Math.round(ms), atMs: Math.round(startAt / 1000), mostly: mostly(start, end) });
+    start = -1;
+  };
+  const mostly = (from: number, to: number): string => {
+    // Time per project function over the stretch; the deepest one covering half of it names it.
+    const time = new Map<string, { us: number; depth: number }>();
+    let total = 0;
+    for (let i = from; i < to; i++) {
+      const dt = Math.max(0, deltas[i + 1] ?? 0);
+      total += dt;
+      const seen = new Set<string>();
+      let depth = 0;
+      const chain: Array<{ name: string }> = [];
+      for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+        const frame = byId.get(id)?.callFrame;
+        if (!frame) break;
+        if (areaOf(frame.url, frame.functionName, projectRoot).startsWith('project:'))
+          chain.push({ name: frameName(frame) });
+      }
+      for (const { name } of chain.reverse()) {
+        depth++;
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const t = time.get(name) ?? { us: 0, depth };
+        t.us += dt;
+        t.depth = Math.max(t.depth, depth);
+        time.set(name, t);
+      }
+    }
+    let best = '';
+    let bestDepth = -1;
+    for (const [name, t] of time)
+      if (t.us * 2 >= total && t.depth > bestDepth) {
+        best = name;
+        bestDepth = t.depth;
+      }
+    return best;
+  };
+  for (let i = 0; i < samples.length; i++) {
+    const idle = byId.get(samples[i]!)?.callFrame.functionName === '(idle)';
+    if (!idle && start < 0) {
+      start = i;
+      startAt = at;
+    } else if (idle && start >= 0) close(i, at);
+    at += Math.max(0, deltas[i + 1] ?? 0);
+  }
+  if (start >= 0) close(samples.length, at);
+  return tasks.sort((a, b) => b.ms - a.ms).slice(0, top);
+}
+
 function shortUrl(url: string): string {
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) return url.slice(nm + 14);
@@ -129,6 +203,7 @@ export function summarizeProfile(profile: CpuProfile, top = 15, projectRoot?: st
   }
   const busyUs = totalUs - idleUs;
   const inclusive = inclusiveTimes(profile, selfUs, projectRoot);
+  const longTasks = findLongTasks(profile, projectRoot);
   const entry = (name: string, area: string, us: number): ProfileEntry => ({
     name,
     area,
@@ -150,5 +225,6 @@ export function summarizeProfile(profile: CpuProfile, top = 15, projectRoot?: st
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => entry(name, name, us)),
+    longTasks,
   };
 }

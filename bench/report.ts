@@ -241,6 +241,11 @@ export function formatReport(report: BenchReport): string {
         ['project function', 'total % (self + callees)'],
         p.inclusive.map((f) => [`\`${f.name}\``, fmt(f.pct, 1)]),
       ),
+      '',
+      table(
+        ['longest busy stretch ms', 'at s', 'mostly in'],
+        p.longTasks.map((t) => [fmt(t.ms), fmt(t.atMs / 1000, 1), t.mostly ? `\`${t.mostly}\`` : '–']),
+      ),
     );
   }
   if (report.errors.length) out.push('', '## Errors', '', ...report.errors.map((e) => `- ${e}`));

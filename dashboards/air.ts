@@ -7,15 +7,16 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { BreakpointColumn } from '../ingest/vn-aqi.ts';
 import { target } from './datasource.ts';
-import { col, from, last, mean, showTagValues, tagInVar, tagIs } from './influxql.ts';
-import { alertAnnotation, assemble, departmentVariable, Layout, queryVariable } from './layout.ts';
-import { gauge, geomap, stat, table, timeseries } from './panels.ts';
+import { deviceMap } from './device-map.ts';
+import { meanPerStation, ofMedium, STATION, stationVariable } from './environment.ts';
+import { col, from, last, tagIs } from './influxql.ts';
+import { alertAnnotation, assemble, departmentVariable, Layout } from './layout.ts';
+import { gauge, stat, table, timeseries } from './panels.ts';
 import { aqiSteps, breakpointSteps } from './thresholds.ts';
 
 export const AIR_UID = 'hue-air-quality';
 
-const AIR = tagIs('medium', 'air');
-const STATION = tagInVar('station', 'station');
+const AIR = ofMedium('air');
 /** Grafana's unit id for µg/m³. */
 const UG_M3 = 'conμgm3';
 
@@ -137,11 +138,7 @@ function trend(layout: Layout): void {
 function pollutants(layout: Layout): void {
   layout.row('Nồng độ chất ô nhiễm (µg/m³)');
   for (const p of POLLUTANT_PANELS) {
-    const query = from('environment')
-      .select(mean(p.field).as(p.field))
-      .where(AIR, STATION)
-      .everyInterval()
-      .groupBy('station');
+    const query = meanPerStation('air', p.field);
     layout.add(
       timeseries({
         title: p.title,
@@ -160,26 +157,17 @@ function pollutants(layout: Layout): void {
 }
 
 function stations(layout: Layout): void {
-  const positions = from('device_info')
-    .select(last('lat').as('lat'), col('lon'), col('name'))
-    .where(tagIs('kind', 'station'), tagInVar('device', 'station'))
-    .groupBy('device')
-    .allTime();
-  const temperature = from('environment')
-    .select(mean('temp_c').as('temp_c'))
-    .where(AIR, STATION)
-    .everyInterval()
-    .groupBy('station');
+  const temperature = meanPerStation('air', 'temp_c');
   layout
     .row('Trạm quan trắc')
     .add(
-      geomap({
+      deviceMap({
+        kind: 'station',
+        variable: 'station',
         title: 'Bản đồ trạm quan trắc không khí',
-        description: 'Air stations of the selected list, positioned from the device registry (device_info).',
-        targets: [target('A', positions, { format: 'table' })],
-        layer: { kind: 'markers', name: 'Trạm', textField: 'device', symbol: 'square' },
-        view: { fit: true },
-        names: { device: 'Trạm', name: 'Tên' },
+        what: 'Air stations',
+        label: 'Trạm',
+        symbol: 'square',
       }),
       12,
       10,
@@ -208,10 +196,7 @@ export function airDashboard(): Dashboard {
     description: 'Air quality: VN_AQI per station with the official band colours, pollutants, station map.',
     tags: ['environment', 'air'],
     from: 'now-24h',
-    variables: [
-      queryVariable('station', 'Trạm', showTagValues('environment', 'station', AIR), { current: 'all' }),
-      departmentVariable('environment'),
-    ],
+    variables: [stationVariable('air'), departmentVariable('environment')],
     annotations: [alertAnnotation()],
     layout,
   });

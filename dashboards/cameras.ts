@@ -5,9 +5,10 @@
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { target } from './datasource.ts';
-import { col, count, from, last, perMinute, perWindow, showTagValues, tagInVar, tagIs } from './influxql.ts';
+import { deviceMap } from './device-map.ts';
+import { col, count, from, perMinute, perWindow, showTagValues, tagInVar, tagIs } from './influxql.ts';
 import { alertAnnotation, assemble, departmentVariable, Layout, queryVariable } from './layout.ts';
-import { barchart, geomap, sortBy, stat, table, timeseries } from './panels.ts';
+import { barchart, sortBy, stat, table, timeseries } from './panels.ts';
 import type { Step } from './thresholds.ts';
 
 export const CAMERAS_UID = 'hue-cameras';
@@ -156,11 +157,6 @@ function events(layout: Layout): void {
     )
     .where(CAMERA, LABEL)
     .newestFirst(200);
-  const positions = from('device_info')
-    .select(last('lat').as('lat'), col('lon'), col('name'))
-    .where(tagIs('kind', 'camera'), tagInVar('device', 'camera'))
-    .groupBy('device')
-    .allTime();
   layout
     .row('Sự kiện')
     .add(
@@ -184,13 +180,13 @@ function events(layout: Layout): void {
       10,
     )
     .add(
-      geomap({
+      deviceMap({
+        kind: 'camera',
+        variable: 'camera',
         title: 'Bản đồ camera',
-        description: 'Cameras of the selected list, positioned from the device registry (device_info).',
-        targets: [target('A', positions, { format: 'table' })],
-        layer: { kind: 'markers', name: 'Camera', textField: 'device', symbol: 'square' },
-        view: { fit: true },
-        names: { device: 'Camera', name: 'Tên' },
+        what: 'Cameras',
+        label: 'Camera',
+        symbol: 'square',
       }),
       10,
       10,

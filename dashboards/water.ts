@@ -4,16 +4,17 @@
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { target } from './datasource.ts';
-import { col, from, last, mean, showTagValues, tagInVar, tagIs } from './influxql.ts';
-import { alertAnnotation, assemble, departmentVariable, Layout, queryVariable } from './layout.ts';
-import { geomap, table, timeseries } from './panels.ts';
+import { deviceMap } from './device-map.ts';
+import { meanPerStation, ofMedium, STATION, stationVariable } from './environment.ts';
+import { from, last } from './influxql.ts';
+import { alertAnnotation, assemble, departmentVariable, Layout } from './layout.ts';
+import { table, timeseries } from './panels.ts';
 import { QCVN08 } from './qcvn08.ts';
 import { nh4Steps, type Step, waterClassSteps } from './thresholds.ts';
 
 export const WATER_UID = 'hue-water-quality';
 
-const WATER = tagIs('medium', 'water');
-const STATION = tagInVar('station', 'station');
+const WATER = ofMedium('water');
 const MG_L = 'suffix: mg/L';
 const CLASSES = 'QCVN 08:2023 classes: A green, B yellow, C orange, D red.';
 
@@ -115,11 +116,7 @@ function latest(layout: Layout): void {
 function trends(layout: Layout): void {
   layout.row('Diễn biến theo QCVN 08:2023');
   for (const p of PARAMETERS) {
-    const query = from('environment')
-      .select(mean(p.field).as(p.field))
-      .where(WATER, STATION)
-      .everyInterval()
-      .groupBy('station');
+    const query = meanPerStation('water', p.field);
     layout.add(
       timeseries({
         title: p.title,
@@ -136,19 +133,14 @@ function trends(layout: Layout): void {
 }
 
 function stations(layout: Layout): void {
-  const positions = from('device_info')
-    .select(last('lat').as('lat'), col('lon'), col('name'))
-    .where(tagIs('kind', 'station'), tagInVar('device', 'station'))
-    .groupBy('device')
-    .allTime();
   layout.add(
-    geomap({
+    deviceMap({
+      kind: 'station',
+      variable: 'station',
       title: 'Bản đồ trạm quan trắc nước',
-      description: 'Water stations of the selected list, positioned from the device registry (device_info).',
-      targets: [target('A', positions, { format: 'table' })],
-      layer: { kind: 'markers', name: 'Trạm', textField: 'device', symbol: 'circle' },
-      view: { fit: true },
-      names: { device: 'Trạm', name: 'Tên' },
+      what: 'Water stations',
+      label: 'Trạm',
+      symbol: 'circle',
     }),
     16,
     8,
@@ -166,10 +158,7 @@ export function waterDashboard(): Dashboard {
     description: 'Surface water quality per station against the QCVN 08:2023 class limits.',
     tags: ['environment', 'water'],
     from: 'now-24h',
-    variables: [
-      queryVariable('station', 'Trạm', showTagValues('environment', 'station', WATER), { current: 'all' }),
-      departmentVariable('environment'),
-    ],
+    variables: [stationVariable('water'), departmentVariable('environment')],
     annotations: [alertAnnotation()],
     layout,
   });

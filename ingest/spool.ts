@@ -1,14 +1,15 @@
 /**
  * The on-disk spool between the broker and InfluxDB: every accepted point is appended here, and a QoS 1
- * publish is acknowledged only once its lines are fsync'd. Appends are group-committed: while one
- * write + fdatasync is in flight the next group accumulates, so a busy hub syncs once per group, not per
- * message. The drainer reads committed lines back (page cache) and acknowledges what InfluxDB took.
+ * publish is acknowledged only once its lines are fsync'd. Appends are group-committed (group-commit.ts):
+ * while one write + fdatasync is in flight the next group accumulates, so a busy hub syncs once per group,
+ * not per message. The drainer reads committed lines back (page cache) and acknowledges what InfluxDB took.
  */
 import { close, fdatasync, ftruncate, open, write } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import { lockDirectory } from './dir-lock.ts';
 import { spoolBadLine, spoolClosed, spoolFull, spoolIo } from './errors.ts';
+import { GroupCommit } from './group-commit.ts';
 import {
   recoverSpool,
   removeSegment,
@@ -38,13 +39,13 @@ export interface SpoolOptions {
 
 export type AppendDone = (err: Error | null) => void;
 
-interface Group {
-  chunks: string[];
-  chars: number;
+/** One append, as the group commit holds it. */
+interface PendingAppend {
+  /** Its lines, each ending in '\n'; empty when refused or when there were none. */
+  text: string;
   lines: number;
-  callbacks: AppendDone[];
-  /** Per callback: an error decided at append time (full, closed, bad line), else null. */
-  errors: Array<Error | null>;
+  /** Decided at append time (closed, broken, a bad line, full): the callback gets it whatever the group does. */
+  refusal: Error | null;
 }
 
 const fsOpen = promisify(open);
@@ -56,20 +57,17 @@ const fsTruncate = promisify(ftruncate);
 /** The cursor is saved at most this often: a crash re-sends at most this much more (it overwrites itself). */
 const CURSOR_SAVE_MS = 100;
 
-const newGroup = (): Group => ({ chunks: [], chars: 0, lines: 0, callbacks: [], errors: [] });
-
 export class Spool {
-  private group = newGroup();
+  private readonly group: GroupCommit<PendingAppend>;
+  /** The last append of the group just written: once its callback has run, the drainer is woken. */
+  private wakeAfter: PendingAppend | undefined;
   /** Characters appended but not yet on disk (counted against maxBytes). */
   private pendingChars = 0;
-  private writing = false;
-  private scheduled = false;
   private closing = false;
   /** Releases the directory lock (one process per spool). */
   private unlock: () => void = () => {};
   private closePromise: Promise<void> | undefined;
   private broken: Error | undefined;
-  private idleWaiters: Array<() => void> = [];
   private commitListener: () => void = () => {};
   private persisting: Promise<void> | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
@@ -91,6 +89,10 @@ export class Spool {
   ) {
     this.active = segments[segments.length - 1]!;
     this.reader = new SegmentReader(opts.dir, segments);
+    this.group = new GroupCommit(
+      (appends) => this.commitGroup(appends),
+      (err) => opts.log.error({ err }, 'spool append callback threw'),
+    );
   }
 
   /** Recovers the directory (torn tail cut, sent segments dropped) and opens the last segment for append. */
@@ -128,36 +130,36 @@ export class Spool {
 
   /** Lines without '\n'. `done` runs once they are fsync'd; callbacks run strictly in append order. */
   append(lines: readonly string[], done: AppendDone): void {
-    const g = this.group;
-    let err: Error | null = null;
-    if (this.closing) err = spoolClosed();
-    else if (this.broken) err = this.broken;
-    else if (lines.length > 0) {
-      for (const line of lines) {
-        if (line.length === 0 || line.includes('\n')) {
-          err = spoolBadLine(line);
-          break;
-        }
+    const pending = this.accept(lines);
+    this.group.add(pending, (groupErr) => {
+      try {
+        done(pending.refusal ?? groupErr);
+      } catch (err) {
+        this.opts.log.error({ err }, 'spool append callback threw');
       }
-      if (!err) {
-        const text = lines.length === 1 ? `${lines[0]}\n` : `${lines.join('\n')}\n`;
-        if (this.unsentBytes + this.pendingChars + text.length > this.opts.maxBytes) {
-          err = spoolFull(this.unsentBytes + this.pendingChars, this.opts.maxBytes);
-        } else {
-          g.chunks.push(text);
-          g.chars += text.length;
-          g.lines += lines.length;
-          this.pendingChars += text.length;
-        }
+      // The drainer is woken after every callback of a written group has run (the publishers' acks first).
+      if (pending === this.wakeAfter) {
+        this.wakeAfter = undefined;
+        this.commitListener();
       }
+    });
+  }
+
+  /** Checks an append and counts its characters as pending, or decides its refusal. */
+  private accept(lines: readonly string[]): PendingAppend {
+    const refused = (refusal: Error): PendingAppend => ({ text: '', lines: 0, refusal });
+    if (this.closing) return refused(spoolClosed());
+    if (this.broken) return refused(this.broken);
+    if (lines.length === 0) return { text: '', lines: 0, refusal: null };
+    for (const line of lines) {
+      if (line.length === 0 || line.includes('\n')) return refused(spoolBadLine(line));
     }
-    g.callbacks.push(done);
-    g.errors.push(err);
-    if (!this.writing && !this.scheduled) {
-      this.scheduled = true;
-      // setImmediate, not nextTick: every append of this I/O phase joins the group.
-      setImmediate(this.runGroup);
+    const text = lines.length === 1 ? `${lines[0]}\n` : `${lines.join('\n')}\n`;
+    if (this.unsentBytes + this.pendingChars + text.length > this.opts.maxBytes) {
+      return refused(spoolFull(this.unsentBytes + this.pendingChars, this.opts.maxBytes));
     }
+    this.pendingChars += text.length;
+    return { text, lines: lines.length, refusal: null };
   }
 
   /** At spool.maxBytes: the broker stops acknowledging QoS 1 publishes. */
@@ -182,7 +184,7 @@ export class Spool {
 
   /** Appends accepted but not yet committed. */
   get pendingAppends(): number {
-    return this.group.callbacks.length + (this.writing ? 1 : 0);
+    return this.group.pending;
   }
 
   /** Where InfluxDB's acknowledgement stands (the drainer starts reading here). */
@@ -190,41 +192,27 @@ export class Spool {
     return { ...this.cursor };
   }
 
-  private runGroup = (): void => {
-    this.scheduled = false;
-    if (this.writing) return;
-    const g = this.group;
-    if (g.callbacks.length === 0) {
-      for (const wake of this.idleWaiters.splice(0)) wake();
-      return;
+  /** Writes a group's accepted lines in one write + fdatasync; a failure refuses the whole group. */
+  private async commitGroup(appends: PendingAppend[]): Promise<void> {
+    const texts: string[] = [];
+    let chars = 0;
+    let lines = 0;
+    for (const a of appends) {
+      if (a.text.length === 0) continue;
+      texts.push(a.text);
+      chars += a.text.length;
+      lines += a.lines;
     }
-    this.group = newGroup();
-    this.writing = true;
-    void this.commit(g);
-  };
-
-  private async commit(g: Group): Promise<void> {
-    let err: Error | null = null;
-    if (g.chars > 0) {
-      const text = g.chunks.length === 1 ? g.chunks[0]! : g.chunks.join('');
-      try {
-        await this.writeDurably(Buffer.from(text, 'utf8'), g.lines);
-      } catch (e) {
-        err = e as Error;
-        this.opts.log.error({ err }, 'spool write failed: the group is refused');
-      }
+    if (chars === 0) return;
+    try {
+      await this.writeDurably(Buffer.from(texts.length === 1 ? texts[0]! : texts.join(''), 'utf8'), lines);
+    } catch (err) {
+      this.opts.log.error({ err }, 'spool write failed: the group is refused');
+      throw err;
+    } finally {
+      this.pendingChars -= chars;
     }
-    this.pendingChars -= g.chars;
-    this.writing = false;
-    for (let i = 0; i < g.callbacks.length; i++) {
-      try {
-        g.callbacks[i]!(g.errors[i] ?? err);
-      } catch (cbErr) {
-        this.opts.log.error({ err: cbErr }, 'spool append callback threw');
-      }
-    }
-    if (g.chars > 0 && !err) this.commitListener();
-    this.runGroup();
+    this.wakeAfter = appends[appends.length - 1];
   }
 
   private async writeDurably(buf: Buffer, lines: number): Promise<void> {
@@ -330,12 +318,7 @@ export class Spool {
   close(): Promise<void> {
     this.closePromise ??= (async () => {
       this.closing = true;
-      if (this.writing || this.scheduled || this.group.callbacks.length > 0) {
-        await new Promise<void>((res) => {
-          this.idleWaiters.push(res);
-          if (!this.writing && !this.scheduled) this.runGroup();
-        });
-      }
+      await this.group.idle();
       clearTimeout(this.persistTimer);
       this.persistTimer = undefined;
       while (this.persisting) await this.persisting;

@@ -1,18 +1,18 @@
 /** `hub sim cameras [options]`: camera events (generic and Frigate) until Ctrl-C or --duration. */
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import {
   type CliOptions,
-  MQTT_FLAGS,
-  parseDurationMs,
+  lookupFlag,
   parseNumber,
+  parseOptionalDurationMs,
   parseQos,
   parseSeed,
+  parseSimulatorArgs,
+  parseStartHour,
   runUntilStopped,
   SimulatorUsageError,
   writeOut,
 } from '../common/cli.ts';
-import { lastLocalHourMs } from '../common/daily.ts';
 import { definedOnly } from '../common/objects.ts';
 import { readSecretsFile } from '../common/secrets.ts';
 import { CAMERAS, cameraById } from './catalogue.ts';
@@ -40,35 +40,21 @@ export const CAMERAS_USAGE = `hub sim cameras [options]
   --print-registry           print the hub's devices entries (YAML) and exit`;
 
 export async function run(argv: string[], opts: CliOptions): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      ...MQTT_FLAGS,
-      cameras: { type: 'string' },
-      frigate: { type: 'string' },
-      nvr: { type: 'string' },
-      speedup: { type: 'string' },
-      'start-hour': { type: 'string' },
-      congestion: { type: 'boolean', default: false },
-      'congestion-camera': { type: 'string' },
-      'congestion-after': { type: 'string' },
-      'congestion-duration': { type: 'string' },
-      secrets: { type: 'string' },
-      qos: { type: 'string' },
-      'print-registry': { type: 'boolean', default: false },
-    },
+  const { values: v } = parseSimulatorArgs(argv, {
+    cameras: { type: 'string' },
+    frigate: { type: 'string' },
+    nvr: { type: 'string' },
+    speedup: { type: 'string' },
+    'start-hour': { type: 'string' },
+    congestion: { type: 'boolean', default: false },
+    'congestion-camera': { type: 'string' },
+    'congestion-after': { type: 'string' },
+    'congestion-duration': { type: 'string' },
+    secrets: { type: 'string' },
+    'print-registry': { type: 'boolean', default: false },
   });
   if (v.help) return writeOut(opts, `${CAMERAS_USAGE}\n`);
-  const dur = (flag: string, text: string | undefined): number | undefined =>
-    text === undefined ? undefined : parseDurationMs(text, flag);
-  const known = (id: string): string => {
-    try {
-      return cameraById(id).id;
-    } catch (err) {
-      throw new SimulatorUsageError((err as Error).message);
-    }
-  };
+  const known = (id: string): string => lookupFlag(() => cameraById(id).id);
   const cameras = v.cameras?.split(',').map((s) => known(s.trim()));
   const frigate = v.frigate ?? 'share';
   if (frigate !== 'share' && frigate !== 'all' && frigate !== 'none') {
@@ -83,14 +69,14 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       cameras,
       nvrId: v.nvr,
       speedup: parseNumber(v.speedup, 'speedup', 0.001),
-      simStartMs: startHour(v['start-hour']),
+      simStartMs: parseStartHour(v['start-hour']),
       password: v.password,
       secrets: v.secrets ? readSecretsFile(v.secrets) : undefined,
       congestion: v.congestion
         ? definedOnly({
             camera: v['congestion-camera'] === undefined ? undefined : known(v['congestion-camera']),
-            startAfterMs: dur('congestion-after', v['congestion-after']),
-            durationMs: dur('congestion-duration', v['congestion-duration']),
+            startAfterMs: parseOptionalDurationMs(v['congestion-after'], 'congestion-after'),
+            durationMs: parseOptionalDurationMs(v['congestion-duration'], 'congestion-duration'),
           })
         : undefined,
     }),
@@ -102,18 +88,10 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
   const final = await runUntilStopped(
     handle,
     opts,
-    dur('duration', v.duration),
+    parseOptionalDurationMs(v.duration, 'duration'),
     (s, rate) =>
       `cameras: ${rate.toFixed(1)} msg/s, ${s.published} sent (new ${s.new}, update ${s.update}, end ${s.end}), ` +
       `${s.activeObjects} in view, ${s.errors} errors${s.congestionActive ? ', CONGESTION' : ''}`,
   );
   opts.log.info(final, 'camera simulator stopped');
-}
-
-/** `--start-hour 7`: the simulated day starts at the last 07:00 local (UTC+7), e.g. to show the rush. */
-function startHour(text: string | undefined): number | undefined {
-  const hour = parseNumber(text, 'start-hour');
-  if (hour === undefined) return undefined;
-  if (hour >= 24) throw new SimulatorUsageError('--start-hour is an hour of the day, 0–23.99');
-  return lastLocalHourMs(hour, Date.now());
 }

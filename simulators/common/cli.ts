@@ -1,8 +1,11 @@
 /**
- * What the simulators' command lines share: the common flags, duration parsing, the progress line on a
- * TTY, and running until Ctrl-C, `--duration` or the caller's AbortSignal.
+ * What the simulators' command lines share: the common flags, flag parsing (numbers, durations, the
+ * start hour, catalogue ids), the progress line on a TTY, and running until Ctrl-C, `--duration` or the
+ * caller's AbortSignal (or, for a bounded run, until it is done).
  */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Logger } from 'pino';
+import { lastLocalHourMs } from './daily.ts';
 import type { SimulatorHandle, SimulatorStats } from './handle.ts';
 import { sleep } from './handle.ts';
 import { DEFAULT_MQTT_URL } from './mqtt.ts';
@@ -26,10 +29,30 @@ export class SimulatorUsageError extends Error {
 export const MQTT_FLAGS = {
   url: { type: 'string', default: DEFAULT_MQTT_URL },
   password: { type: 'string' },
+  qos: { type: 'string' },
   seed: { type: 'string', default: '1' },
   duration: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * A simulator's argv: MQTT_FLAGS and its own `flags`, strictly (an unknown flag is an error), with
+ * positional arguments only where the simulator takes them.
+ */
+export function parseSimulatorArgs<F extends FlagOptions>(
+  argv: string[],
+  flags: F,
+  { positionals = false }: { positionals?: boolean } = {},
+) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: positionals,
+    options: { ...MQTT_FLAGS, ...flags },
+  });
+}
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -40,12 +63,40 @@ export function parseDurationMs(text: string, flag: string): number {
   return Number(m[1]) * UNITS_MS[m[2] ?? 's']!;
 }
 
+/** An optional duration flag (see parseDurationMs); undefined when not given. */
+export function parseOptionalDurationMs(text: string | undefined, flag: string): number | undefined {
+  return text === undefined ? undefined : parseDurationMs(text, flag);
+}
+
 export function parseNumber(text: string | undefined, flag: string, min = 0): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isFinite(n) || n < min)
     throw new SimulatorUsageError(`--${flag} "${text}" is not a number ≥ ${min}`);
   return n;
+}
+
+export function parseInteger(text: string | undefined, flag: string, min = 0): number | undefined {
+  const n = parseNumber(text, flag, min);
+  if (n !== undefined && !Number.isInteger(n)) throw new SimulatorUsageError(`--${flag} must be an integer`);
+  return n;
+}
+
+/** `--start-hour 7`: the simulated day starts at the last 07:00 local (UTC+7), e.g. to show the rush. */
+export function parseStartHour(text: string | undefined, nowMs = Date.now()): number | undefined {
+  const hour = parseNumber(text, 'start-hour');
+  if (hour === undefined) return undefined;
+  if (hour >= 24) throw new SimulatorUsageError('--start-hour is an hour of the day, 0–23.99');
+  return lastLocalHourMs(hour, nowMs);
+}
+
+/** A catalogue lookup (station, camera id...) whose error on an unknown id is the user's: a usage error. */
+export function lookupFlag<T>(lookup: () => T): T {
+  try {
+    return lookup();
+  } catch (err) {
+    throw new SimulatorUsageError((err as Error).message);
+  }
 }
 
 export function parseQos(text: string | undefined): 0 | 1 {
@@ -103,6 +154,19 @@ export async function waitForStop(
   }
 }
 
+/** The progress line of a run: stderr unless the caller chose a stream (or none). */
+function progressLine<S extends SimulatorStats>(
+  handle: SimulatorHandle<S>,
+  opts: CliOptions,
+  format: (s: S, ratePerS: number) => string,
+): () => void {
+  return startProgress(
+    opts.progress === undefined ? process.stderr : opts.progress,
+    () => handle.stats(),
+    format,
+  );
+}
+
 /** Runs a started simulator until it is told to stop, with the progress line, then stops it cleanly. */
 export async function runUntilStopped<S extends SimulatorStats>(
   handle: SimulatorHandle<S>,
@@ -110,11 +174,7 @@ export async function runUntilStopped<S extends SimulatorStats>(
   durationMs: number | undefined,
   format: (s: S, ratePerS: number) => string,
 ): Promise<S> {
-  const stopProgress = startProgress(
-    opts.progress === undefined ? process.stderr : opts.progress,
-    () => handle.stats(),
-    format,
-  );
+  const stopProgress = progressLine(handle, opts, format);
   try {
     await waitForStop(opts.signal, durationMs);
   } finally {
@@ -122,6 +182,26 @@ export async function runUntilStopped<S extends SimulatorStats>(
     await handle.stop();
   }
   return handle.stats();
+}
+
+/**
+ * Runs a bounded simulator (load, replay) until it is done, with the progress line; Ctrl-C (without
+ * the caller's signal) stops it early, and it still finishes with what it did.
+ */
+export async function runUntilDone<S extends SimulatorStats, R>(
+  handle: SimulatorHandle<S> & { readonly done: Promise<R> },
+  opts: CliOptions,
+  format: (s: S, ratePerS: number) => string,
+): Promise<R> {
+  const onSigint = (): void => void handle.stop();
+  if (!opts.signal) process.once('SIGINT', onSigint);
+  const stopProgress = progressLine(handle, opts, format);
+  try {
+    return await handle.done;
+  } finally {
+    stopProgress();
+    process.off('SIGINT', onSigint);
+  }
 }
 
 export function writeOut(opts: CliOptions, text: string): void {

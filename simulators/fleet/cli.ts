@@ -1,15 +1,14 @@
 /** `hub sim fleet [options]`: flags → startFleet, until Ctrl-C or --duration. */
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import {
   type CliOptions,
-  MQTT_FLAGS,
-  parseDurationMs,
+  parseInteger,
   parseNumber,
+  parseOptionalDurationMs,
   parseQos,
   parseSeed,
+  parseSimulatorArgs,
   runUntilStopped,
-  SimulatorUsageError,
   writeOut,
 } from '../common/cli.ts';
 import { definedOnly } from '../common/objects.ts';
@@ -43,61 +42,47 @@ export const FLEET_USAGE = `hub sim fleet [options]
   --print-boundary           print the outer boundary as GeoJSON and exit`;
 
 export async function run(argv: string[], opts: CliOptions): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      ...MQTT_FLAGS,
-      vessels: { type: 'string' },
-      speedup: { type: 'string' },
-      silent: { type: 'string' },
-      drift: { type: 'string' },
-      'midshore-violation': { type: 'string' },
-      sos: { type: 'string' },
-      'silent-after': { type: 'string' },
-      'sos-after': { type: 'string' },
-      boundary: { type: 'string' },
-      'boundary-name': { type: 'string' },
-      receiver: { type: 'string' },
-      'vms-share': { type: 'string' },
-      'ais-share': { type: 'string' },
-      'nmea-interval': { type: 'string' },
-      'vms-interval': { type: 'string' },
-      'all-in-port': { type: 'boolean', default: false },
-      secrets: { type: 'string' },
-      qos: { type: 'string' },
-      'print-registry': { type: 'boolean', default: false },
-      'print-boundary': { type: 'boolean', default: false },
-    },
+  const { values: v } = parseSimulatorArgs(argv, {
+    vessels: { type: 'string' },
+    speedup: { type: 'string' },
+    silent: { type: 'string' },
+    drift: { type: 'string' },
+    'midshore-violation': { type: 'string' },
+    sos: { type: 'string' },
+    'silent-after': { type: 'string' },
+    'sos-after': { type: 'string' },
+    boundary: { type: 'string' },
+    'boundary-name': { type: 'string' },
+    receiver: { type: 'string' },
+    'vms-share': { type: 'string' },
+    'ais-share': { type: 'string' },
+    'nmea-interval': { type: 'string' },
+    'vms-interval': { type: 'string' },
+    'all-in-port': { type: 'boolean', default: false },
+    secrets: { type: 'string' },
+    'print-registry': { type: 'boolean', default: false },
+    'print-boundary': { type: 'boolean', default: false },
   });
   if (v.help) return writeOut(opts, `${FLEET_USAGE}\n`);
-  const int = (flag: string, text: string | undefined): number | undefined => {
-    const n = parseNumber(text, flag);
-    if (n !== undefined && !Number.isInteger(n))
-      throw new SimulatorUsageError(`--${flag} must be an integer`);
-    return n;
-  };
-  const dur = (flag: string, text: string | undefined): number | undefined =>
-    text === undefined ? undefined : parseDurationMs(text, flag);
   const boundary = v.boundary ? loadBoundaryFile(v.boundary, v['boundary-name']) : undefined;
   const secrets = v.secrets ? readSecretsFile(v.secrets) : undefined;
   const fleet: FleetOptions = {
     url: v.url,
     seed: parseSeed(v.seed),
     ...definedOnly({
-      vessels: int('vessels', v.vessels),
+      vessels: parseInteger(v.vessels, 'vessels'),
       speedup: parseNumber(v.speedup, 'speedup', 0.001),
-      silent: int('silent', v.silent),
-      drift: int('drift', v.drift),
-      midshoreViolation: int('midshore-violation', v['midshore-violation']),
-      sos: int('sos', v.sos),
-      silentAfterMs: dur('silent-after', v['silent-after']),
-      sosAfterMs: dur('sos-after', v['sos-after']),
+      silent: parseInteger(v.silent, 'silent'),
+      drift: parseInteger(v.drift, 'drift'),
+      midshoreViolation: parseInteger(v['midshore-violation'], 'midshore-violation'),
+      sos: parseInteger(v.sos, 'sos'),
+      silentAfterMs: parseOptionalDurationMs(v['silent-after'], 'silent-after'),
+      sosAfterMs: parseOptionalDurationMs(v['sos-after'], 'sos-after'),
       receiverId: v.receiver,
       vmsShare: parseNumber(v['vms-share'], 'vms-share'),
       aisShare: parseNumber(v['ais-share'], 'ais-share'),
-      nmeaIntervalMs: dur('nmea-interval', v['nmea-interval']),
-      vmsIntervalMs: dur('vms-interval', v['vms-interval']),
+      nmeaIntervalMs: parseOptionalDurationMs(v['nmea-interval'], 'nmea-interval'),
+      vmsIntervalMs: parseOptionalDurationMs(v['vms-interval'], 'vms-interval'),
       password: v.password,
       secrets,
       boundary,
@@ -125,7 +110,7 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
   const final = await runUntilStopped(
     handle,
     opts,
-    dur('duration', v.duration),
+    parseOptionalDurationMs(v.duration, 'duration'),
     (s, rate) =>
       `fleet: ${rate.toFixed(1)} msg/s, ${s.published} sent (nmea ${s.nmea}, vms ${s.vms}, ais ${s.ais}), ` +
       `${s.atSea}/${s.vessels} at sea, ${s.silent} silent, ${s.errors} errors, sim +${(s.simulatedMs / 3_600_000).toFixed(2)} h`,

@@ -1,14 +1,13 @@
 /** `hub sim load [options]`: a bounded benchmark load; prints the report as JSON on stdout. */
-import { parseArgs } from 'node:util';
 import {
   type CliOptions,
-  MQTT_FLAGS,
-  parseDurationMs,
+  parseInteger,
   parseNumber,
+  parseOptionalDurationMs,
   parseQos,
   parseSeed,
-  SimulatorUsageError,
-  startProgress,
+  parseSimulatorArgs,
+  runUntilDone,
   writeOut,
 } from '../common/cli.ts';
 import { definedOnly } from '../common/objects.ts';
@@ -29,28 +28,16 @@ export const LOAD_USAGE = `hub sim load [options]
   --seed <n|text>            vessel ids of the fleet plan with this seed (default 1)`;
 
 export async function run(argv: string[], opts: CliOptions): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      ...MQTT_FLAGS,
-      connections: { type: 'string' },
-      qos: { type: 'string' },
-      rate: { type: 'string' },
-      count: { type: 'string' },
-      window: { type: 'string' },
-      'spread-sources': { type: 'boolean', default: false },
-      'clock-times': { type: 'boolean', default: false },
-      secrets: { type: 'string' },
-    },
+  const { values: v } = parseSimulatorArgs(argv, {
+    connections: { type: 'string' },
+    rate: { type: 'string' },
+    count: { type: 'string' },
+    window: { type: 'string' },
+    'spread-sources': { type: 'boolean', default: false },
+    'clock-times': { type: 'boolean', default: false },
+    secrets: { type: 'string' },
   });
   if (v.help) return writeOut(opts, `${LOAD_USAGE}\n`);
-  const positiveInt = (flag: string, text: string | undefined): number | undefined => {
-    const n = parseNumber(text, flag, 1);
-    if (n !== undefined && !Number.isInteger(n))
-      throw new SimulatorUsageError(`--${flag} must be an integer`);
-    return n;
-  };
   const load: LoadOptions = {
     url: v.url,
     qos: parseQos(v.qos),
@@ -58,11 +45,11 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
     spreadSources: v['spread-sources'],
     timestamps: v['clock-times'] ? 'clock' : 'unique',
     ...definedOnly({
-      connections: positiveInt('connections', v.connections),
+      connections: parseInteger(v.connections, 'connections', 1),
       rate: parseNumber(v.rate, 'rate'),
-      count: positiveInt('count', v.count),
-      window: positiveInt('window', v.window),
-      durationMs: v.duration === undefined ? undefined : parseDurationMs(v.duration, 'duration'),
+      count: parseInteger(v.count, 'count', 1),
+      window: parseInteger(v.window, 'window', 1),
+      durationMs: parseOptionalDurationMs(v.duration, 'duration'),
       password: v.password,
       secrets: v.secrets ? readSecretsFile(v.secrets) : undefined,
       signal: opts.signal,
@@ -70,21 +57,13 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
   };
   const handle = await startLoad(load);
   // Ctrl-C ends the run early, with its report.
-  const onSigint = (): void => void handle.stop();
-  if (!opts.signal) process.once('SIGINT', onSigint);
-  const stopProgress = startProgress(
-    opts.progress === undefined ? process.stderr : opts.progress,
-    () => handle.stats(),
+  const report = await runUntilDone(
+    handle,
+    opts,
     (s, rate) =>
       `load: ${rate.toFixed(0)} msg/s, ${s.sent} sent, ${s.acked} acked, ${s.errors} errors` +
       (s.qos === 1 ? `, PUBACK p50 ${s.latencyMs.p50} ms p99 ${s.latencyMs.p99} ms` : ''),
   );
-  try {
-    const report = await handle.done;
-    writeOut(opts, `${JSON.stringify(report, null, 2)}\n`);
-    opts.log.info(report, 'load finished');
-  } finally {
-    stopProgress();
-    process.off('SIGINT', onSigint);
-  }
+  writeOut(opts, `${JSON.stringify(report, null, 2)}\n`);
+  opts.log.info(report, 'load finished');
 }

@@ -1,13 +1,12 @@
 /** `hub sim replay <file> --topic <topic> [options]`: a recorded NMEA/AIS log, once. */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
   type CliOptions,
-  MQTT_FLAGS,
   parseNumber,
   parseQos,
+  parseSimulatorArgs,
+  runUntilDone,
   SimulatorUsageError,
-  startProgress,
   writeOut,
 } from '../common/cli.ts';
 import { definedOnly } from '../common/objects.ts';
@@ -26,19 +25,16 @@ export const REPLAY_USAGE = `hub sim replay <file.nmea> --topic <topic> [options
   The sentences keep their recorded times: run the hub with ingest.maxAgeDays: 0 to accept them.`;
 
 export async function run(argv: string[], opts: CliOptions): Promise<void> {
-  const { values: v, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      ...MQTT_FLAGS,
+  const { values: v, positionals } = parseSimulatorArgs(
+    argv,
+    {
       topic: { type: 'string' },
       username: { type: 'string' },
       rate: { type: 'string' },
       speedup: { type: 'string' },
-      qos: { type: 'string' },
     },
-  });
+    { positionals: true },
+  );
   if (v.help) return writeOut(opts, `${REPLAY_USAGE}\n`);
   const [file] = positionals;
   if (!file || positionals.length > 1) throw new SimulatorUsageError('give one log file (or "sample")');
@@ -57,20 +53,13 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       signal: opts.signal,
     }),
   });
-  const onSigint = (): void => void handle.stop();
-  if (!opts.signal) process.once('SIGINT', onSigint);
   opts.log.info({ file, topic: v.topic, entries: handle.stats().entries }, 'replay started');
-  const stopProgress = startProgress(
-    opts.progress === undefined ? process.stderr : opts.progress,
-    () => handle.stats(),
+  const final = await runUntilDone(
+    handle,
+    opts,
     (s) =>
       `replay: ${s.published}/${s.entries} sent, ${s.errors} errors` +
       (s.logTimeMs !== undefined ? `, log time ${new Date(s.logTimeMs).toISOString()}` : ''),
   );
-  try {
-    opts.log.info(await handle.done, 'replay finished');
-  } finally {
-    stopProgress();
-    process.off('SIGINT', onSigint);
-  }
+  opts.log.info(final, 'replay finished');
 }

@@ -1,17 +1,17 @@
 /** `hub sim stations [options]`: Modbus TCP stations (or a JSON gateway) until Ctrl-C or --duration. */
-import { parseArgs } from 'node:util';
 import {
   type CliOptions,
-  MQTT_FLAGS,
-  parseDurationMs,
+  lookupFlag,
   parseNumber,
+  parseOptionalDurationMs,
   parseQos,
   parseSeed,
+  parseSimulatorArgs,
+  parseStartHour,
   runUntilStopped,
   SimulatorUsageError,
   writeOut,
 } from '../common/cli.ts';
-import { lastLocalHourMs } from '../common/daily.ts';
 import { definedOnly } from '../common/objects.ts';
 import { readSecretsFile } from '../common/secrets.ts';
 import { STATIONS, stationById } from './catalogue.ts';
@@ -38,43 +38,29 @@ export const STATIONS_USAGE = `hub sim stations [options]
   --duration <dur>           stop after this real time (default: until Ctrl-C)`;
 
 export async function run(argv: string[], opts: CliOptions): Promise<void> {
-  const { values: v } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      ...MQTT_FLAGS,
-      port: { type: 'string' },
-      host: { type: 'string' },
-      stations: { type: 'string' },
-      'unit-id': { type: 'string' },
-      speedup: { type: 'string' },
-      'start-hour': { type: 'string' },
-      episode: { type: 'boolean', default: false },
-      'episode-station': { type: 'string', multiple: true },
-      'episode-after': { type: 'string' },
-      'episode-duration': { type: 'string' },
-      'print-config': { type: 'boolean', default: false },
-      'poll-interval': { type: 'string' },
-      gateway: { type: 'boolean', default: false },
-      interval: { type: 'string' },
-      secrets: { type: 'string' },
-      qos: { type: 'string' },
-    },
+  const { values: v } = parseSimulatorArgs(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    stations: { type: 'string' },
+    'unit-id': { type: 'string' },
+    speedup: { type: 'string' },
+    'start-hour': { type: 'string' },
+    episode: { type: 'boolean', default: false },
+    'episode-station': { type: 'string', multiple: true },
+    'episode-after': { type: 'string' },
+    'episode-duration': { type: 'string' },
+    'print-config': { type: 'boolean', default: false },
+    'poll-interval': { type: 'string' },
+    gateway: { type: 'boolean', default: false },
+    interval: { type: 'string' },
+    secrets: { type: 'string' },
   });
   if (v.help) return writeOut(opts, `${STATIONS_USAGE}\n`);
-  const dur = (flag: string, text: string | undefined): number | undefined =>
-    text === undefined ? undefined : parseDurationMs(text, flag);
   const ids = v.stations?.split(',').map((s) => s.trim());
-  ids?.forEach((id) => {
-    try {
-      stationById(id);
-    } catch (err) {
-      throw new SimulatorUsageError((err as Error).message);
-    }
-  });
+  for (const id of ids ?? []) lookupFlag(() => stationById(id));
   const basePort = parseNumber(v.port, 'port') ?? DEFAULT_BASE_PORT;
   const unitId = parseNumber(v['unit-id'], 'unit-id');
-  const pollIntervalMs = dur('poll-interval', v['poll-interval']);
+  const pollIntervalMs = parseOptionalDurationMs(v['poll-interval'], 'poll-interval');
   if (v['print-config']) {
     const defs = ids ? ids.map(stationById) : STATIONS;
     if (basePort === 0) throw new SimulatorUsageError('--print-config needs fixed ports: give --port <n>');
@@ -101,15 +87,15 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
       host: v.host,
       unitId,
       speedup: parseNumber(v.speedup, 'speedup', 0.001),
-      simStartMs: startHour(v['start-hour']),
-      intervalMs: dur('interval', v.interval),
+      simStartMs: parseStartHour(v['start-hour']),
+      intervalMs: parseOptionalDurationMs(v.interval, 'interval'),
       password: v.password,
       secrets: v.secrets ? readSecretsFile(v.secrets) : undefined,
       episode: v.episode
         ? definedOnly({
             stations: episodeStations,
-            startAfterMs: dur('episode-after', v['episode-after']),
-            durationMs: dur('episode-duration', v['episode-duration']),
+            startAfterMs: parseOptionalDurationMs(v['episode-after'], 'episode-after'),
+            durationMs: parseOptionalDurationMs(v['episode-duration'], 'episode-duration'),
           })
         : undefined,
     }),
@@ -122,18 +108,10 @@ export async function run(argv: string[], opts: CliOptions): Promise<void> {
   const final = await runUntilStopped(
     handle,
     opts,
-    dur('duration', v.duration),
+    parseOptionalDurationMs(v.duration, 'duration'),
     (s, rate) =>
       `stations: ${rate.toFixed(1)} ${v.gateway ? 'msg' : 'reads'}/s, ${s.published} total, ${s.errors} errors` +
       `${s.episodeActive ? ', EPISODE' : ''}, sim +${(s.simulatedMs / 3_600_000).toFixed(2)} h`,
   );
   opts.log.info(final, 'stations simulator stopped');
-}
-
-/** `--start-hour 7`: the simulated day starts at the last 07:00 local (UTC+7), e.g. to show the rush. */
-function startHour(text: string | undefined): number | undefined {
-  const hour = parseNumber(text, 'start-hour');
-  if (hour === undefined) return undefined;
-  if (hour >= 24) throw new SimulatorUsageError('--start-hour is an hour of the day, 0–23.99');
-  return lastLocalHourMs(hour, Date.now());
 }

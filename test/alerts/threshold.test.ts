@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../../ingest/registry.ts';
+import { VESSEL_SOS } from './rules.ts';
 import { MIN, PM25_RULE, Run, rule, T0 } from './support.ts';
 
 const PM25 = { ...PM25_RULE, for: '15m' };
@@ -93,19 +94,7 @@ describe('threshold rules', () => {
   });
 
   it('reads booleans as 0/1 (VMS SOS) and fires at once without a pending period', () => {
-    const run = new Run(
-      rule({
-        kind: 'threshold',
-        id: 'vms-sos',
-        department: 'fisheries',
-        severity: 'critical',
-        measurement: 'vessel_position',
-        groupBy: ['vessel'],
-        field: 'sos',
-        above: 0.5,
-        message: 'SOS from {vessel}',
-      }),
-    );
+    const run = new Run(rule(VESSEL_SOS));
     const tags = { vessel: 'TTH-90123-TS', source: 'vms' };
     expect(run.point(T0, tags, { lat: 16.7, lon: 107.8 })).toEqual([]);
     expect(run.point(T0 + 1000, tags, { sos: true })).toMatchObject([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IdleResult } from '../../bench/idle.ts';
 import { parsePlan } from '../../bench/plan.ts';
-import { areaOf, type CpuProfile, summarizeProfile } from '../../bench/profile.ts';
+import { areaOf, type CpuProfile, findLongTasks, summarizeProfile } from '../../bench/profile.ts';
 import { checkTargets, computeRatios, formatReport } from '../../bench/report.ts';
 import type { ThroughputResult } from '../../bench/throughput.ts';
 
@@ -158,6 +158,11 @@ describe('CPU profile summary', () => {
       ['ingest ingest/pipeline.ts', 100],
       ['decode nmea/index.ts', 75],
     ]);
+  });
+
+  it('finds the busy stretches and the deepest project function covering half of each', () => {
+    expect(findLongTasks(profile, '/repo', 3)).toEqual([{ ms: 4, atMs: 0, mostly: 'decode nmea/index.ts' }]);
+    expect(findLongTasks(profile, '/repo', 5)).toEqual([]);
   });
 
   it('names areas by package, project folder or Node', () => {

@@ -2,17 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { analyseRecord } from '../../ingest/spool-record.ts';
-import {
-  countPoints,
-  type PrivateInfluxd,
-  privateInfluxd,
-  query,
-  sharedInfluxUrl,
-  uniqueDatabase,
-} from '../helpers/influxd.ts';
+import { countPoints, query, sharedInfluxUrl, uniqueDatabase } from '../helpers/influxd.ts';
 import { appendRange, DurableWriter, durableOptions, hookLog } from './durable-helpers.ts';
+import { privateInfluxdPerSuite } from './private-influxd.ts';
 
 /** Runs crash-child.ts until it has seen `target` lines acknowledged, then SIGKILLs it. */
 function runAndKill(args: string[], target: number): Promise<number> {
@@ -70,15 +64,10 @@ describe('durability', () => {
   });
 
   describe('a long InfluxDB outage', () => {
-    let influxd: PrivateInfluxd;
-    beforeAll(async () => {
-      influxd = await privateInfluxd();
-    });
-    afterAll(async () => {
-      await influxd?.dispose();
-    });
+    const privateServer = privateInfluxdPerSuite();
 
     it('holds 100,000 points on disk while InfluxDB is down and writes them all once it returns', async () => {
+      const influxd = privateServer();
       await influxd.stop();
       const db = uniqueDatabase('outage');
       const hooks = hookLog();

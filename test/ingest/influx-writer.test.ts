@@ -1,19 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../ingest/influxd-process.ts';
 import { analyseRecord } from '../../ingest/spool-record.ts';
-import {
-  countPoints,
-  createDatabase,
-  type PrivateInfluxd,
-  privateInfluxd,
-  query,
-  sharedInfluxUrl,
-  uniqueDatabase,
-} from '../helpers/influxd.ts';
+import { countPoints, createDatabase, query, sharedInfluxUrl, uniqueDatabase } from '../helpers/influxd.ts';
 import { appendAll, appendRange, DurableWriter, durableOptions, hookLog, point } from './durable-helpers.ts';
+import { privateInfluxdPerSuite } from './private-influxd.ts';
 
 describe('InfluxDB writer against a real influxd', () => {
   let url: string;
@@ -79,15 +72,10 @@ describe('InfluxDB writer against a real influxd', () => {
 });
 
 describe('InfluxDB outage', () => {
-  let influxd: PrivateInfluxd;
-  beforeAll(async () => {
-    influxd = await privateInfluxd();
-  });
-  afterAll(async () => {
-    await influxd?.dispose();
-  });
+  const privateServer = privateInfluxdPerSuite();
 
   it('retries while the server is away and writes every line once, none twice, after it returns', async () => {
+    const influxd = privateServer();
     const db = uniqueDatabase('outage');
     const recordFile = join(mkdtempSync(join(tmpdir(), 'record-')), 'sent.log');
     const hooks = hookLog();

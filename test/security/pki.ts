@@ -17,38 +17,26 @@ function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 }
 
+/** `req` arguments for a new P-256 key, unencrypted, written to `<name>.key`. */
+function newEcKey(name: string): string[] {
+  return ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`];
+}
+
+/** Certificates of a test run live two days: long enough for any run, short if one leaks. */
+const VALIDITY = ['-days', '2'];
+
 function keyAndCsr(dir: string, name: string, cn: string): void {
-  openssl(dir, [
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${cn}`,
-  ]);
+  openssl(dir, ['req', ...newEcKey(name), '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
 }
 
 function selfSignedCa(dir: string, name: string): void {
   openssl(dir, [
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
+    ...newEcKey(name),
     '-out',
     `${name}.crt`,
-    '-days',
-    '2',
+    ...VALIDITY,
     '-subj',
     `/CN=${name}`,
   ]);
@@ -68,8 +56,7 @@ function sign(dir: string, name: string, ca: string, extensions: string): Pem {
     '-CAcreateserial',
     '-out',
     `${name}.crt`,
-    '-days',
-    '2',
+    ...VALIDITY,
     '-extfile',
     `${name}.ext`,
   ]);

@@ -21,6 +21,12 @@ import { query, type Row } from '../helpers/influxd.ts';
 const SPEEDUP = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** InfluxDB's RFC 3339 times drop trailing zeros (`…49.46Z`), so text order is not time order. */
+function rfc3339Ns(time: string): bigint {
+  const [whole = '', fraction = ''] = time.replace('Z', '').split('.');
+  return BigInt(Date.parse(`${whole}Z`)) * 1_000_000n + BigInt(fraction.padEnd(9, '0').slice(0, 9));
+}
+
 describe('simulators into the hub and InfluxDB', () => {
   let t: TestHub;
   let stations: StationsHandle;
@@ -120,7 +126,7 @@ describe('simulators into the hub and InfluxDB', () => {
       return r.some((x) => x.type === 'end') ? r : null;
     }, 20_000);
     const byEvent = new Map<string, string[]>();
-    for (const row of (rows ?? []).sort((a, b) => a.time.localeCompare(b.time))) {
+    for (const row of (rows ?? []).sort((a, b) => (rfc3339Ns(a.time) < rfc3339Ns(b.time) ? -1 : 1))) {
       byEvent.set(String(row.event_id), [...(byEvent.get(String(row.event_id)) ?? []), String(row.type)]);
     }
     expect(byEvent.size).toBeGreaterThan(3);

@@ -1,7 +1,14 @@
 /** What the simulators share: the seeded PRNG, simulated time, local hours, durations, the dispatch list. */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs, SimulatorUsageError } from '../../simulators/common/cli.ts';
+import {
+  lookupFlag,
+  parseDurationMs,
+  parseInteger,
+  parseOptionalDurationMs,
+  parseStartHour,
+  SimulatorUsageError,
+} from '../../simulators/common/cli.ts';
 import { lastLocalHourMs, localHour, rushHour } from '../../simulators/common/daily.ts';
 import { bearingDeg, destination, distanceM } from '../../simulators/common/geo.ts';
 import { SimClock } from '../../simulators/common/handle.ts';
@@ -61,6 +68,35 @@ describe('time', () => {
     expect(parseDurationMs('30', 'x')).toBe(30_000);
     expect(parseDurationMs('6h', 'x')).toBe(21_600_000);
     expect(() => parseDurationMs('six hours', 'duration')).toThrow(/--duration "six hours"/);
+    expect(parseOptionalDurationMs(undefined, 'x')).toBeUndefined();
+    expect(parseOptionalDurationMs('10m', 'x')).toBe(600_000);
+  });
+});
+
+describe('flags', () => {
+  it('takes whole numbers at or above the minimum, naming the flag otherwise', () => {
+    expect(parseInteger(undefined, 'sos')).toBeUndefined();
+    expect(parseInteger('0', 'sos')).toBe(0);
+    expect(() => parseInteger('2.5', 'sos')).toThrow('--sos must be an integer');
+    expect(() => parseInteger('0', 'window', 1)).toThrow(/--window "0" is not a number ≥ 1/);
+    expect(() => parseInteger('x', 'sos')).toThrow(SimulatorUsageError);
+  });
+
+  it('starts the simulated day at the last given local hour, 0–23.99', () => {
+    const noonLocal = Date.parse('2025-06-01T05:00:00Z');
+    expect(parseStartHour(undefined, noonLocal)).toBeUndefined();
+    expect(parseStartHour('7', noonLocal)).toBe(Date.parse('2025-06-01T00:00:00Z'));
+    expect(() => parseStartHour('24', noonLocal)).toThrow(/hour of the day/);
+  });
+
+  it('makes an unknown catalogue id a usage error, keeping the lookup’s message', () => {
+    expect(lookupFlag(() => 'cam-1')).toBe('cam-1');
+    const unknown = () =>
+      lookupFlag(() => {
+        throw new Error('no camera "x"');
+      });
+    expect(unknown).toThrow(SimulatorUsageError);
+    expect(unknown).toThrow('no camera "x"');
   });
 });
 
