@@ -1,6 +1,6 @@
 /**
  * What a bench run does: the scenarios, their sizes and durations for `--quick` (about three minutes in
- * all) and the full run (the issue's 60 s sustained QoS 1, about nine minutes), and the command-line
+ * all) and the full run (the issue's 60 s sustained QoS 1, about seven minutes), and the command-line
  * options that select among them.
  */
 import { parseArgs } from 'node:util';

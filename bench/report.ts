@@ -29,6 +29,8 @@ export interface BenchReport {
   targets: TargetCheck[];
   profiles: Record<string, ProfileSummary>;
   errors: string[];
+  /** References' own behaviour worth knowing (bare aedes crashing under the firehose). */
+  notes: string[];
 }
 
 const find = (rows: ThroughputResult[], scenario: string, broker: string) =>
@@ -248,6 +250,7 @@ export function formatReport(report: BenchReport): string {
       ),
     );
   }
+  if (report.notes.length) out.push('', '## Notes', '', ...report.notes.map((e) => `- ${e}`));
   if (report.errors.length) out.push('', '## Errors', '', ...report.errors.map((e) => `- ${e}`));
   return `${out.join('\n')}\n`;
 }

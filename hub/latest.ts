@@ -19,8 +19,15 @@ export interface LatestEntry {
   time: string;
 }
 
+interface Entry {
+  tags: Record<string, string>;
+  fields: Record<string, number | string | boolean>;
+  /** ns; formatted only when asked for (this runs for every accepted point). */
+  time: bigint;
+}
+
 export class LatestState {
-  readonly #byMeasurement = new Map<string, Map<string, LatestEntry>>();
+  readonly #byMeasurement = new Map<string, Map<string, Entry>>();
 
   constructor(private readonly maxEntitiesPerMeasurement = 100_000) {}
 
@@ -35,16 +42,18 @@ export class LatestState {
         entries = new Map();
         this.#byMeasurement.set(point.measurement, entries);
       }
-      const time = new Date(nsToMs(point.time)).toISOString();
       const previous = entries.get(entity);
-      if (previous && previous.time > time) continue; // an older point (a resend) does not roll back
-      if (!previous && entries.size >= this.maxEntitiesPerMeasurement) continue;
-      entries.set(entity, {
-        entity,
-        tags: { ...point.tags },
-        fields: { ...(previous && previous.time === time ? previous.fields : {}), ...point.fields },
-        time,
-      });
+      if (previous) {
+        if (previous.time > point.time) continue; // an older point (a resend) does not roll back
+        if (previous.time === point.time)
+          Object.assign(previous.fields, point.fields); // RMC then GGA
+        else previous.fields = { ...point.fields };
+        previous.tags = point.tags;
+        previous.time = point.time;
+        continue;
+      }
+      if (entries.size >= this.maxEntitiesPerMeasurement) continue;
+      entries.set(entity, { tags: point.tags, fields: { ...point.fields }, time: point.time });
     }
   }
 
@@ -56,7 +65,12 @@ export class LatestState {
     const out: Record<string, LatestEntry[]> = {};
     for (const [name, entries] of this.#byMeasurement) {
       if (measurement && name !== measurement) continue;
-      out[name] = [...entries.values()];
+      out[name] = [...entries].map(([entity, e]) => ({
+        entity,
+        tags: { ...e.tags },
+        fields: { ...e.fields },
+        time: new Date(nsToMs(e.time)).toISOString(),
+      }));
     }
     return out;
   }

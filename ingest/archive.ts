@@ -166,6 +166,8 @@ export class EvidenceArchive {
       this.#opts.onSeal?.({ file: previous, seq: this.#seq, hash: this.#hash });
   }
 
+  #headSave: Promise<void> = Promise.resolve();
+
   /** head.json: the last committed record, for `verify` to notice a cut-off tail. Saved at most once a second. */
   #scheduleHead(): void {
     if (this.#headTimer) return;
@@ -176,14 +178,18 @@ export class EvidenceArchive {
     this.#headTimer.unref();
   }
 
-  async #saveHead(): Promise<void> {
-    const tmp = join(this.#opts.dir, `${HEAD_FILE}.tmp`);
-    try {
-      await writeFile(tmp, `${JSON.stringify(this.head)}\n`);
-      await rename(tmp, join(this.#opts.dir, HEAD_FILE));
-    } catch (err) {
-      this.#opts.log.warn({ err }, 'archive head not saved');
-    }
+  /** Saves run one after another (a timer's save and close()'s would race on the same temp file). */
+  #saveHead(): Promise<void> {
+    this.#headSave = this.#headSave.then(async () => {
+      const tmp = join(this.#opts.dir, `${HEAD_FILE}.tmp`);
+      try {
+        await writeFile(tmp, `${JSON.stringify(this.head)}\n`);
+        await rename(tmp, join(this.#opts.dir, HEAD_FILE));
+      } catch (err) {
+        this.#opts.log.warn({ err }, 'archive head not saved');
+      }
+    });
+    return this.#headSave;
   }
 
   /** Commits what was appended, saves the head, closes the file. Idempotent. */

@@ -9,6 +9,7 @@ import type { DataSource } from '../broker/topics.ts';
 import type { HubMetrics } from '../hub/metrics.ts';
 import { type DeadLetter, deadLetterMessage, deadLetterPoint, deadLetterTopic } from './deadletter.ts';
 import { toLineProtocol } from './line-protocol.ts';
+import { LiveQueue } from './live-queue.ts';
 import type { Point } from './point.ts';
 import { validatePoint } from './schema.ts';
 import type { SeriesClock } from './time.ts';
@@ -36,7 +37,17 @@ export interface PipelineDeps {
 export type Done = (err?: Error | null) => void;
 
 export class IngestPipeline {
-  constructor(private readonly deps: PipelineDeps) {}
+  readonly #live: LiveQueue | undefined;
+
+  constructor(private readonly deps: PipelineDeps) {
+    const consume = deps.onAccepted?.bind(deps);
+    this.#live = consume ? new LiveQueue(consume, deps.log) : undefined;
+  }
+
+  /** Accepted batches not yet handed to the live stream. */
+  get liveBacklog(): number {
+    return this.#live?.length ?? 0;
+  }
 
   /** Decodes and stores one data message; `done` once it is durable (or refused with a record). */
   ingest(source: DataSource, message: InboundMessage, done: Done): void {
@@ -135,13 +146,7 @@ export class IngestPipeline {
       for (const dl of deadLetters) {
         if (dl.client && dl.client !== 'hub') deps.publish(deadLetterTopic(dl.client), deadLetterMessage(dl));
       }
-      if (live && accepted.length > 0 && deps.onAccepted) {
-        try {
-          deps.onAccepted(accepted, receivedAtMs);
-        } catch (err) {
-          deps.log.error({ err }, 'live stream consumer failed');
-        }
-      }
+      if (live && accepted.length > 0) this.#live?.push(accepted, receivedAtMs);
     });
   }
 }

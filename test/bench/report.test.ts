@@ -118,11 +118,13 @@ describe('targets and ratios', () => {
       targets: checkTargets(rows, [], null, 'quick'),
       profiles: {},
       errors: ['hub alerts: boom'],
+      notes: ['aedes crashed after the qos0-firehose: RangeError'],
     });
     expect(text).toContain('| qos1-max | hub | 1,000 | 1,000 | 1,000 (InfluxDB) | 0 | 13,000 | 1 / 2 | – |');
     expect(text).toContain('| 10,000 | hub | 10,000 | 0 | 6 |');
     expect(text).toContain('- MET: QoS 1 end to end');
-    expect(text).toContain('- hub alerts: boom');
+    expect(text).toContain('## Notes\n\n- aedes crashed after the qos0-firehose: RangeError');
+    expect(text).toContain('## Errors\n\n- hub alerts: boom');
   });
 });
 
