@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { BrokerKind } from './target.ts';
 
-export const SCENARIOS = ['qos1', 'paced', 'firehose', 'idle', 'alerts'] as const;
+export const SCENARIOS = ['qos1', 'paced', 'firehose', 'idle', 'alerts', 'cluster'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export const BROKERS: readonly BrokerKind[] = ['aedes', 'mosquitto', 'hub'];
 

@@ -2,7 +2,9 @@
  * The bench's results: ratios to the references, the issue's targets (met / missed, with the measured
  * figure), and the Markdown tables printed by `hub bench` (and copied into the README). Pure.
  */
+
 import type { AlertResult } from './alert-latency.ts';
+import { type ClusterBenchResult, formatClusterResult } from './cluster.ts';
 import type { IdleResult } from './idle.ts';
 import type { ProfileSummary } from './profile.ts';
 import { ratio } from './stats.ts';
@@ -25,6 +27,7 @@ export interface BenchReport {
   throughput: ThroughputResult[];
   idle: IdleResult[];
   alerts: AlertResult | null;
+  cluster: ClusterBenchResult | null;
   ratios: Record<string, number | null>;
   targets: TargetCheck[];
   profiles: Record<string, ProfileSummary>;
@@ -219,6 +222,7 @@ export function formatReport(report: BenchReport): string {
       '',
     );
   }
+  if (report.cluster) out.push('## Two hubs, one Redis', '', formatClusterResult(report.cluster), '');
   out.push('## Targets', '');
   for (const t of report.targets) {
     const mark = t.met === null ? 'NOT RUN' : t.met ? 'MET' : 'MISSED';

@@ -3,6 +3,7 @@
  * scenario), the scenarios of the plan against it, and the report. A scenario that fails is reported
  * and the run goes on; every process started is stopped before the run returns.
  */
+
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { hashSecret } from '../broker/auth.ts';
 import type { Device } from '../ingest/registry.ts';
 import { fleetRegistry, planFleet } from '../simulators/fleet/vessels.ts';
 import { type AlertResult, benchRules, OPERATOR_ID, runAlertLatency } from './alert-latency.ts';
+import type { ClusterBenchResult } from './cluster.ts';
 import { startHubProcess } from './hub-proc.ts';
 import { type IdleResult, openFileLimit, runIdle } from './idle.ts';
 import { type BenchInflux, dropDatabase, openInflux } from './influx.ts';
@@ -35,6 +37,8 @@ interface Run {
   throughput: ThroughputResult[];
   idle: IdleResult[];
   alerts: AlertResult | null;
+  /** Two hubs sharing one Redis (issue 9): throughput and the cost of routing through Redis. */
+  cluster: ClusterBenchResult | null;
   profiles: Record<string, ProfileSummary>;
   errors: string[];
   /** What a reference did that is its own behaviour, not a failure of the run (a crash under the firehose). */
@@ -244,6 +248,7 @@ export async function runBench(
     throughput: [],
     idle: [],
     alerts: null,
+    cluster: null,
     profiles: {},
     errors: [],
     notes: [],
@@ -253,6 +258,17 @@ export async function runBench(
     if (plan.brokers.includes('aedes')) await referenceScenarios(run, 'aedes');
     if (plan.brokers.includes('mosquitto')) await referenceScenarios(run, 'mosquitto');
     if (plan.brokers.includes('hub')) await hubScenarios(run);
+    if (plan.brokers.includes('hub') && plan.scenarios.includes('cluster')) {
+      await attempt(run, 'cluster', async () => {
+        const { runClusterScenario } = await import('./cluster.ts');
+        run.cluster = await runClusterScenario({
+          workDir: join(workDir, 'cluster'),
+          influx,
+          log: progress,
+          durationMs: plan.mode === 'quick' ? 5_000 : 10_000,
+        });
+      });
+    }
     return {
       command,
       mode: plan.mode,
@@ -262,6 +278,7 @@ export async function runBench(
       throughput: run.throughput,
       idle: run.idle,
       alerts: run.alerts,
+      cluster: run.cluster,
       ratios: computeRatios(run.throughput),
       targets: checkTargets(run.throughput, run.idle, run.alerts, plan.mode),
       profiles: run.profiles,

@@ -114,6 +114,7 @@ describe('targets and ratios', () => {
       throughput: rows,
       idle: [idle('hub', 16.5, 6)],
       alerts: null,
+      cluster: null,
       ratios: computeRatios(rows),
       targets: checkTargets(rows, [], null, 'quick'),
       profiles: {},
