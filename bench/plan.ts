@@ -33,7 +33,7 @@ export interface Plan {
   };
 }
 
-export const BENCH_USAGE = `usage: hub bench [--quick] [--json] [--only qos1,paced,firehose,idle,alerts]
+export const BENCH_USAGE = `usage: hub bench [--quick] [--json] [--only qos1,paced,firehose,idle,alerts,cluster]
                  [--brokers hub,aedes,mosquitto] [--profile]
   --quick      about 3 minutes (QoS 1 sustained 15 s instead of 60 s; idle: 10,000 devices only)
   --json       print the results as one JSON object (progress goes to stderr)
