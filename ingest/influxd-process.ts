@@ -119,6 +119,10 @@ function installExitHook(): void {
 async function spawnOnce(opts: InfluxdOptions, binary: string, port: number): Promise<InfluxdHandle> {
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
+  const url = `http://127.0.0.1:${port}`;
+  // Another server answering on the port would pass for ours below (a restarted influxd whose port
+  // someone else took meanwhile): refuse instead of writing into a stranger's database.
+  if (await ping(url, 300)) throw influxdStart(`port ${port} is already taken by another InfluxDB`);
   const rpcPort = await freePort();
   const configFile = join(dir, 'influxd.conf');
   writeFileSync(configFile, configText(dir, port, rpcPort));
@@ -144,7 +148,6 @@ async function spawnOnce(opts: InfluxdOptions, binary: string, port: number): Pr
     output += String(err);
   });
 
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   while (!(await ping(url, 500))) {
     if (exited || Date.now() > deadline) {
@@ -154,6 +157,8 @@ async function spawnOnce(opts: InfluxdOptions, binary: string, port: number): Pr
     }
     await sleep(25);
   }
+  await sleep(50);
+  if (exited) throw influxdStart(`influxd exited after starting on ${url}: ${output.trim() || 'no output'}`);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -121,7 +121,16 @@ export interface PrivateInfluxd {
 /** An influxd of the test's own, for outages: stop it, start it again on the same port and data. */
 export async function privateInfluxd(): Promise<PrivateInfluxd> {
   const dir = mkdtempSync(join(tmpdir(), 'influxd-private-'));
-  let handle: InfluxdHandle | undefined = await startInfluxd({ dir });
+  // A port below the kernel's ephemeral range (32768+ here): while this server is stopped for an
+  // outage, no other test's port-0 listener can take its port, so the restart finds it free.
+  let handle: InfluxdHandle | undefined;
+  for (let attempt = 0; !handle; attempt++) {
+    try {
+      handle = await startInfluxd({ dir, port: 20_000 + Math.floor(Math.random() * 10_000) });
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
   const port = handle.port;
   return {
     url: handle.url,

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeRmc } from '../../adapters/nmea/encode.ts';
-import { freePort } from '../../ingest/influxd-process.ts';
 import { analyseRecord } from '../../ingest/spool-record.ts';
 import { eventually, mqttClient, startTestHub } from '../helpers/hub.ts';
 import { countPoints, privateInfluxd, sharedInfluxUrl, uniqueDatabase } from '../helpers/influxd.ts';
@@ -38,7 +37,8 @@ describe('durability', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-restart-'));
     dirs.push(dir);
     const database = uniqueDatabase('restart');
-    const deadUrl = `http://127.0.0.1:${await freePort()}`;
+    // Port 9 (discard) has no listener here, and no test's port-0 server can ever be given it.
+    const deadUrl = 'http://127.0.0.1:9';
     const first = await startTestHub({ influx: { url: deadUrl } }, { dir, database });
     const base = Math.floor(Date.now() / 1000) * 1000 - 120_000;
     await publishPositions(first.hub.mqttPort, 'TTH-91001-TS', base, 25);
