@@ -8,12 +8,10 @@ import type { Logger } from 'pino';
 import { createAdapters } from '../adapters/index.ts';
 import { createModbusPoller, type ModbusPoller } from '../adapters/modbus/poller.ts';
 import { type RunningBroker, startBroker } from '../broker/broker.ts';
-import { routeTopic } from '../broker/topics.ts';
 import { openCluster } from '../cluster/hub-cluster.ts';
 import type { LeaderDuty } from '../cluster/leadership.ts';
 import { resolveFrom } from '../config/load.ts';
 import type { HubConfig } from '../config/schema.ts';
-import { archiveReceipt } from '../ingest/archive.ts';
 import { DurableWriter } from '../ingest/durable.ts';
 import { startInfluxd } from '../ingest/influxd-process.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
@@ -30,6 +28,7 @@ import { buildHttpApp } from './http.ts';
 import { LatestState } from './latest.ts';
 import { createLogger } from './log.ts';
 import { HubMetrics } from './metrics.ts';
+import { createPublishGate } from './publish-gate.ts';
 import { openSafeguards, type Safeguards } from './safeguards.ts';
 import { hubPoint, STATUS_INTERVAL_MS, statusMessage } from './status.ts';
 
@@ -164,22 +163,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     });
     pipelineRef = pipeline;
 
-    // Backpressure: while the spool is at its cap, QoS 1 publishes wait (no PUBACK; the device keeps
-    // its message) and QoS 0 messages are refused and counted.
-    const waiting: Array<() => void> = [];
-    // Full also when the last message did not fit in the space left, until InfluxDB takes some lines:
-    // otherwise the waiting messages would be retried (and refused) every 100 ms.
-    let blockedAtLines = -1;
-    const spoolFull = (): boolean => {
-      if (durable.isFull()) return true;
-      if (blockedAtLines < 0) return false;
-      if (durable.stats().spoolLines < blockedAtLines) blockedAtLines = -1;
-      return blockedAtLines >= 0;
-    };
-    const backpressure = setInterval(() => {
-      while (waiting.length > 0 && !spoolFull()) waiting.shift()?.();
-    }, 100);
-    cleanups.push(() => clearInterval(backpressure));
+    const gate = createPublishGate({ durable, pipeline, metrics, archive: safeguards.archive, now });
+    cleanups.push(() => gate.stop());
+    const spoolFull = gate.spoolFull;
 
     // Cluster mode: Redis reachable and this hub's instance name claimed before aedes runs on it.
     const cluster = config.broker.cluster
@@ -201,37 +187,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       now,
       ...(cluster ? { backends: cluster.backends } : {}),
       hooks: {
-        onPublish: (client, packet, done) => {
-          const route = routeTopic(packet.topic);
-          if (!route) return done(null);
-          metrics.recordMessage(route.root);
-          const message = {
-            topic: packet.topic,
-            payload: packet.payload as Buffer,
-            client: client.name,
-            receivedAtMs: now(),
-          };
-          // Vessel messages are archived as evidence at receipt; the PUBACK waits for that record too.
-          const finish = archiveReceipt(safeguards.archive, route.source, message)(done);
-          const refuseOrWait = (didNotFit = false) => {
-            if (didNotFit) blockedAtLines = durable.stats().spoolLines;
-            if (packet.qos === 0) {
-              metrics.refusedQos0.inc();
-              return finish(null);
-            }
-            waiting.push(run);
-          };
-          // A message that does not fit in the space left waits like one that came when the spool was
-          // full: an error here would close the connection, and the device would resend into a loop.
-          const run = () =>
-            pipeline.ingest(route.source, message, (err) =>
-              (err as { code?: string } | null)?.code === 'HUB_ERR_SPOOL_FULL'
-                ? refuseOrWait(true)
-                : finish(err ?? null),
-            );
-          if (!spoolFull()) return run();
-          refuseOrWait();
-        },
+        onPublish: gate.onPublish,
         onRateLimited: (client, packet) =>
           pipeline.deadLetter(
             {

@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import type { Point } from './point.ts';
 
 const SLICE_MS = 5;
+/** Batches waiting at most; beyond it `push` hands batches on at once (bounded memory under overload). */
+const MAX_BACKLOG = 1000;
 
 export class LiveQueue {
   readonly #items: Array<{ points: Point[]; receivedAtMs: number }> = [];
@@ -21,6 +23,8 @@ export class LiveQueue {
 
   push(points: Point[], receivedAtMs: number): void {
     this.#items.push({ points, receivedAtMs });
+    // When the consumers fall behind, ingest slows down to their pace instead of queueing without end.
+    while (this.length > MAX_BACKLOG) this.#consumeOne();
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => this.#drain());
@@ -31,16 +35,18 @@ export class LiveQueue {
     return this.#items.length - this.#head;
   }
 
+  #consumeOne(): void {
+    const item = this.#items[this.#head++] as { points: Point[]; receivedAtMs: number };
+    try {
+      this.consume(item.points, item.receivedAtMs);
+    } catch (err) {
+      this.log.error({ err }, 'live stream consumer failed');
+    }
+  }
+
   #drain(): void {
     const until = performance.now() + SLICE_MS;
-    while (this.#head < this.#items.length && performance.now() < until) {
-      const item = this.#items[this.#head++] as { points: Point[]; receivedAtMs: number };
-      try {
-        this.consume(item.points, item.receivedAtMs);
-      } catch (err) {
-        this.log.error({ err }, 'live stream consumer failed');
-      }
-    }
+    while (this.#head < this.#items.length && performance.now() < until) this.#consumeOne();
     if (this.#head >= this.#items.length) {
       this.#items.length = 0;
       this.#head = 0;

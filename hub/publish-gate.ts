@@ -1,0 +1,79 @@
+/**
+ * Where an accepted PUBLISH on a data topic enters the data path: archived as evidence (vessel
+ * messages), ingested, and held back while the spool is at its cap. Backpressure: QoS 1 publishes wait
+ * for their PUBACK (the device keeps its message) and QoS 0 messages are refused and counted. An error
+ * here would close the connection and the device would resend into a loop, so nothing errors.
+ */
+import type { PublishPacket } from 'aedes';
+import type { ClientInfo, Done } from '../broker/broker.ts';
+import { routeTopic } from '../broker/topics.ts';
+import { archiveReceipt, type EvidenceArchive } from '../ingest/archive.ts';
+import type { DurableWriter } from '../ingest/durable.ts';
+import type { IngestPipeline } from '../ingest/pipeline.ts';
+import type { HubMetrics } from './metrics.ts';
+
+const RETRY_MS = 100;
+
+export interface PublishGate {
+  onPublish(client: ClientInfo, packet: PublishPacket, done: Done): void;
+  /** Full also when the last message did not fit in the space left, until InfluxDB takes some lines. */
+  spoolFull(): boolean;
+  stop(): void;
+}
+
+export function createPublishGate(deps: {
+  durable: DurableWriter;
+  pipeline: IngestPipeline;
+  metrics: HubMetrics;
+  archive: EvidenceArchive | undefined;
+  now(): number;
+}): PublishGate {
+  const { durable, pipeline, metrics } = deps;
+  const waiting: Array<() => void> = [];
+  // Without it the waiting messages would be retried (and refused) every RETRY_MS.
+  let blockedAtLines = -1;
+  const spoolFull = (): boolean => {
+    if (durable.isFull()) return true;
+    if (blockedAtLines < 0) return false;
+    if (durable.stats().spoolLines < blockedAtLines) blockedAtLines = -1;
+    return blockedAtLines >= 0;
+  };
+  const retry = setInterval(() => {
+    while (waiting.length > 0 && !spoolFull()) waiting.shift()?.();
+  }, RETRY_MS);
+
+  return {
+    spoolFull,
+    stop: () => clearInterval(retry),
+    onPublish(client, packet, done) {
+      const route = routeTopic(packet.topic);
+      if (!route) return done(null);
+      metrics.recordMessage(route.root);
+      const message = {
+        topic: packet.topic,
+        payload: packet.payload as Buffer,
+        client: client.name,
+        receivedAtMs: deps.now(),
+      };
+      // Vessel messages are archived as evidence at receipt; the PUBACK waits for that record too.
+      const finish = archiveReceipt(deps.archive, route.source, message)(done);
+      const refuseOrWait = (didNotFit = false) => {
+        if (didNotFit) blockedAtLines = durable.stats().spoolLines;
+        if (packet.qos === 0) {
+          metrics.refusedQos0.inc();
+          return finish(null);
+        }
+        waiting.push(run);
+      };
+      // A message that does not fit in the space left waits like one that came when the spool was full.
+      const run = () =>
+        pipeline.ingest(route.source, message, (err) =>
+          (err as { code?: string } | null)?.code === 'HUB_ERR_SPOOL_FULL'
+            ? refuseOrWait(true)
+            : finish(err ?? null),
+        );
+      if (!spoolFull()) return run();
+      refuseOrWait();
+    },
+  };
+}
