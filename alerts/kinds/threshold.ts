@@ -39,6 +39,14 @@ export function evaluateThreshold(
 ): KindResult {
   const value = numericField(input.point.fields, rule.field);
   if (value === undefined) return unchanged(prev);
+  // The common case on the hot path: nothing pending or firing and the value clear. Nothing changes
+  // and an inactive entity is not remembered, so skip building its state.
+  if (
+    (prev === undefined || prev.status === 'inactive') &&
+    observeThreshold(rule, value, 'inactive') === 'clear'
+  ) {
+    return unchanged(undefined);
+  }
   const base: EntityState = { ...(prev ?? { status: 'inactive' }), tags: input.tags, value };
   return step(rule, base, observeThreshold(rule, value, base.status), input.entity, input.nowMs);
 }
