@@ -11,6 +11,7 @@ import type { FleetConfig } from './config.ts';
 import { newRuleState } from './engine.ts';
 import { FleetState } from './fleet-state.ts';
 import type { Mute } from './mutes.ts';
+import type { RuleRuntime } from './rule-runtime.ts';
 import type { AlertMeta, PersistedState } from './state-store.ts';
 import { makeTransition } from './transition.ts';
 import type { LoadedRule, RuleState, Transition } from './types.ts';
@@ -75,6 +76,26 @@ export function restoreState(
     else retired.push(meta);
   }
   fleet.restore(persisted.fleet ?? []);
+  return retired;
+}
+
+/**
+ * A reload to the rule set `next`: the alerts whose rule does not survive it leave the book and the
+ * runtime forgets those rules' states. Returns the `resolved` transitions that end them.
+ */
+export function retireGone(
+  book: AlertBook,
+  runtime: RuleRuntime,
+  next: ReadonlyMap<string, LoadedRule>,
+  nowMs: number,
+): Transition[] {
+  const retired: Transition[] = [];
+  for (const [id, meta] of [...book.entries()]) {
+    if (runtime.survives(meta.rule, next)) continue;
+    retired.push(retiredTransition(meta, nowMs));
+    book.delete(id);
+  }
+  runtime.dropGone(next);
   return retired;
 }
 

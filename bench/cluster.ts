@@ -10,26 +10,17 @@
  *
  * Runnable alone: `node --import tsx bench/cluster.ts [--connections 20] [--duration 10s] [--json]`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import mqtt from 'mqtt';
-import { stringify } from 'yaml';
 import { startRedisServer } from '../cluster/redis-process.ts';
-import type { Device } from '../ingest/registry.ts';
-import { fleetRegistry, planFleet } from '../simulators/fleet/vessels.ts';
-import { startLoad } from '../simulators/load/run.ts';
-import { type Child, spawnChild } from './children.ts';
-import { type BenchInflux, countStored, dropDatabase, openInflux } from './influx.ts';
-import { type CpuTicks, clockTicks, readCpu } from './proc-stats.ts';
-import { ratePerSecond, round, summarize } from './stats.ts';
+import { type BenchHub, loadDevices, startHub } from './cluster-hubs.ts';
+import { type LatencyFigures, latency, type ThroughputFigures, throughput } from './cluster-measure.ts';
+import { type BenchInflux, dropDatabase, openInflux } from './influx.ts';
 
-const BIN = fileURLToPath(new URL('../bin/hub.js', import.meta.url));
-/** Every load vessel logs in with it (the registry holds its hash). */
-const PASSWORD = 'bench-cluster-secret';
+export type { LatencyFigures, ThroughputFigures } from './cluster-measure.ts';
 
 export interface ClusterBenchOptions {
   workDir: string;
@@ -44,33 +35,6 @@ export interface ClusterBenchOptions {
   log?: (line: string) => void;
 }
 
-export interface ThroughputFigures {
-  hubs: number;
-  connections: number;
-  sent: number;
-  acked: number;
-  /** PUBACKs per second over the publishing time. */
-  ackRate: number;
-  /** Messages (RMC + GGA) in InfluxDB once every spool drained. */
-  stored: number;
-  /** Stored per second, from the first publish to the drained spools. */
-  storedRate: number;
-  /** From the end of publishing to the last spool drained, s. */
-  drainS: number;
-  pubackMs: { p50: number; p99: number };
-  /** CPU time per 1000 messages stored: the hubs together, and Redis (less sensitive to a busy machine). */
-  hubCpuMsPer1k: number;
-  redisCpuMsPer1k: number | null;
-}
-
-export interface LatencyFigures {
-  path: string;
-  received: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
 export interface ClusterBenchResult {
   scenario: 'cluster';
   single: ThroughputFigures;
@@ -78,194 +42,6 @@ export interface ClusterBenchResult {
   singleOnRedis: ThroughputFigures;
   cluster: ThroughputFigures;
   latency: LatencyFigures[];
-}
-
-interface BenchHub {
-  name: string;
-  mqttPort: number;
-  httpPort: number;
-  child: Child;
-}
-
-/** A hub process of its own: production defaults except loopback ports and no publish-rate cap. */
-async function startHub(opts: {
-  name: string;
-  workDir: string;
-  influx: BenchInflux;
-  database: string;
-  devices: Device[];
-  redisUrl?: string;
-}): Promise<BenchHub> {
-  const dir = join(opts.workDir, opts.name);
-  mkdirSync(dir, { recursive: true });
-  const config = {
-    broker: {
-      host: '127.0.0.1',
-      port: 0,
-      wsPort: -1,
-      instance: opts.name,
-      // The latency clients are anonymous; the load's vessels log in.
-      allowAnonymous: true,
-      maxPublishPerSecond: 0,
-      ...(opts.redisUrl ? { cluster: { redis: opts.redisUrl } } : {}),
-    },
-    http: { host: '127.0.0.1', port: 0 },
-    influx: {
-      url: opts.influx.url,
-      database: opts.database,
-      ...(opts.influx.token ? { token: opts.influx.token } : {}),
-    },
-    devices: { entries: opts.devices },
-    spool: { dir: './spool' },
-    ingest: { archive: { dir: './archive' } },
-    alerts: { stateDir: './alerts' },
-    log: { level: 'info', pretty: false, auditFile: './audit.log' },
-  };
-  const file = join(dir, 'hub.yaml');
-  writeFileSync(file, stringify(config));
-  // HUB_* variables would silently change the bench's config.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUB_')));
-  const child = spawnChild(opts.name, process.execPath, [BIN, 'start', '--config', file], { cwd: dir, env });
-  const ports: Record<string, number> = {};
-  await child.waitForJson((o) => {
-    if (o.msg === 'listening' && typeof o.service === 'string' && typeof o.port === 'number')
-      ports[o.service] = o.port;
-    return ports.mqtt !== undefined && ports.http !== undefined;
-  }, 60_000);
-  return { name: opts.name, mqttPort: ports.mqtt as number, httpPort: ports.http as number, child };
-}
-
-async function spoolLines(hub: BenchHub): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${hub.httpPort}/health`);
-  const health = (await res.json()) as { components?: { spool?: { lines?: number } } };
-  return health.components?.spool?.lines ?? Number.NaN;
-}
-
-async function drained(hubs: BenchHub[], timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const lines = await Promise.all(hubs.map(spoolLines));
-    if (lines.every((n) => n === 0)) return;
-    if (Date.now() > deadline)
-      throw new Error(`spools not drained after ${timeoutMs} ms: ${lines.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Load seeds whose fleets share no vessel id, so no two connections write the same series. */
-function disjointSeeds(count: number, vesselsEach: number): number[] {
-  const seeds: number[] = [];
-  const used = new Set<string>();
-  for (let seed = 1; seeds.length < count; seed++) {
-    const ids = planFleet({ vessels: vesselsEach, seed }).map((v) => v.id);
-    if (ids.some((id) => used.has(id))) continue;
-    for (const id of ids) used.add(id);
-    seeds.push(seed);
-  }
-  return seeds;
-}
-
-/** CPU ms used by `pids` since `before` was read. */
-function cpuMsSince(pids: number[], before: CpuTicks[]): number {
-  let ticks = 0;
-  pids.forEach((pid, i) => {
-    const now = readCpu(pid);
-    const then = before[i] as CpuTicks;
-    ticks += now.utime + now.stime - then.utime - then.stime;
-  });
-  return (ticks * 1000) / clockTicks();
-}
-
-async function throughput(
-  hubs: BenchHub[],
-  opts: { influx: BenchInflux; database: string; connections: number; durationMs: number; redisPid?: number },
-): Promise<ThroughputFigures> {
-  const hubPids = hubs.map((h) => h.child.pid);
-  const hubCpu = hubPids.map(readCpu);
-  const redisCpu = opts.redisPid ? [readCpu(opts.redisPid)] : [];
-  const each = Math.max(1, Math.floor(opts.connections / hubs.length));
-  const seeds = disjointSeeds(hubs.length, each);
-  const started = Date.now();
-  const loads = await Promise.all(
-    hubs.map((hub, i) =>
-      startLoad({
-        url: `mqtt://127.0.0.1:${hub.mqttPort}`,
-        connections: each,
-        qos: 1,
-        durationMs: opts.durationMs,
-        seed: seeds[i] as number,
-        password: PASSWORD,
-      }),
-    ),
-  );
-  const reports = await Promise.all(loads.map((l) => l.done));
-  const publishedAt = Date.now();
-  await drained(hubs);
-  const drainedAt = Date.now();
-  const hubCpuMs = cpuMsSince(hubPids, hubCpu);
-  const redisCpuMs = opts.redisPid ? cpuMsSince([opts.redisPid], redisCpu) : null;
-  const stored = await countStored(opts.influx, opts.database);
-  const per1k = (ms: number) => round((ms * 1000) / Math.max(stored.messages, 1), 1);
-  const sent = reports.reduce((n, r) => n + r.sent, 0);
-  const acked = reports.reduce((n, r) => n + r.acked, 0);
-  const worst = reports.reduce((a, b) => (b.latencyMs.p99 > a.latencyMs.p99 ? b : a));
-  return {
-    hubs: hubs.length,
-    connections: each * hubs.length,
-    sent,
-    acked,
-    ackRate: round(
-      reports.reduce((n, r) => n + r.ackRatePerS, 0),
-      0,
-    ),
-    stored: stored.messages,
-    storedRate: round(ratePerSecond(stored.messages, drainedAt - started), 0),
-    drainS: round((drainedAt - publishedAt) / 1000, 1),
-    pubackMs: { p50: round(worst.latencyMs.p50, 2), p99: round(worst.latencyMs.p99, 2) },
-    hubCpuMsPer1k: per1k(hubCpuMs),
-    redisCpuMsPer1k: redisCpuMs === null ? null : per1k(redisCpuMs),
-  };
-}
-
-/** A plain topic (relayed, not ingested): publisher on `from`, subscriber on `to`, same clock. */
-async function latency(
-  path: string,
-  from: BenchHub,
-  to: BenchHub,
-  messages: number,
-  ratePerS: number,
-): Promise<LatencyFigures> {
-  const topic = `bench/latency/${path.replace(/\W+/g, '-')}`;
-  const sub = await mqtt.connectAsync(`mqtt://127.0.0.1:${to.mqttPort}`, { clientId: `lat-sub-${to.name}` });
-  const samples: number[] = [];
-  sub.on('message', (_t, payload) => samples.push(performance.now() - Number(payload.toString())));
-  await sub.subscribeAsync(topic, { qos: 0 });
-  const pub = await mqtt.connectAsync(`mqtt://127.0.0.1:${from.mqttPort}`, {
-    clientId: `lat-pub-${from.name}`,
-  });
-  await new Promise((r) => setTimeout(r, 200)); // the subscription reaches every hub
-  const gapMs = 1000 / ratePerS;
-  const t0 = performance.now();
-  for (let i = 0; i < messages; i++) {
-    const due = t0 + i * gapMs;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pub.publish(topic, String(performance.now()), { qos: 0 });
-  }
-  await new Promise((r) => setTimeout(r, 500));
-  await Promise.all([sub.endAsync(), pub.endAsync()]);
-  const s = summarize(samples, 2);
-  return { path, received: s.count, p50: s.p50, p99: s.p99, max: s.max };
-}
-
-/** The registry entries of the loads on `hubs` hubs (vessels only, each once). */
-function loadDevices(connections: number, hubs: number): Device[] {
-  const each = Math.max(1, Math.floor(connections / hubs));
-  return disjointSeeds(hubs, each).flatMap((seed) => {
-    const ids = planFleet({ vessels: each, seed }).map((v) => v.id);
-    const secrets = Object.fromEntries(ids.map((id) => [id, PASSWORD]));
-    return fleetRegistry({ vessels: each, seed, secrets }).filter((d) => d.kind === 'vessel');
-  });
 }
 
 export async function runClusterScenario(opts: ClusterBenchOptions): Promise<ClusterBenchResult> {

@@ -3,69 +3,36 @@
  * the HTTP API and self-metrics, in one process. Each part is built by its own module; this file only
  * connects them and owns the start/stop order.
  */
-import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { createAdapters } from '../adapters/index.ts';
-import { createModbusPoller, type ModbusPoller } from '../adapters/modbus/poller.ts';
 import { type RunningBroker, startBroker } from '../broker/broker.ts';
 import { openCluster } from '../cluster/hub-cluster.ts';
 import type { LeaderDuty } from '../cluster/leadership.ts';
 import { resolveFrom } from '../config/load.ts';
-import type { HubConfig } from '../config/schema.ts';
-import { DurableWriter } from '../ingest/durable.ts';
-import { startInfluxd } from '../ingest/influxd-process.ts';
 import { IngestPipeline } from '../ingest/pipeline.ts';
 import type { Point } from '../ingest/point.ts';
 import { Registry } from '../ingest/registry.ts';
 import { SeriesClock } from '../ingest/time.ts';
 import { AqiEnricher } from '../ingest/vn-aqi-enricher.ts';
-import { type HubAlerts, startAlerts } from './alerts-wiring.ts';
+import { startAlerts } from './alerts-wiring.ts';
 import { httpActor } from './audit.ts';
+import { runCleanups } from './cleanups.ts';
 import { deviceInfoPoints } from './device-info.ts';
 import { mergeDevices, readDevicesFile } from './devices-file.ts';
-import { buildHealth, type ComponentHealth, type HealthReport } from './health.ts';
+import { buildHealth } from './health.ts';
+import { healthComponents } from './health-components.ts';
 import { buildHttpApp } from './http.ts';
+import type { Hub, HubOptions } from './hub-types.ts';
+import { influxUrlFor } from './influx-target.ts';
 import { LatestState } from './latest.ts';
 import { createLogger } from './log.ts';
 import { HubMetrics } from './metrics.ts';
+import { modbusDuty } from './modbus-duty.ts';
 import { createPublishGate } from './publish-gate.ts';
-import { openSafeguards, type Safeguards } from './safeguards.ts';
-import { hubPoint, STATUS_INTERVAL_MS, statusMessage } from './status.ts';
+import { openSafeguards } from './safeguards.ts';
+import { STATUS_INTERVAL_MS, statusReporter } from './status.ts';
+import { openWriter } from './writer.ts';
 
-export interface HubOptions {
-  config: HubConfig;
-  /** Relative paths in the config resolve against this folder. */
-  baseDir?: string;
-  log?: Logger;
-  now?: () => number;
-  /** Where to record the writer's own log of what it sent (tests, crash checks). */
-  writerRecordFile?: string;
-  /** The config file, re-read when the rules are reloaded (SIGHUP, `POST /api/rules/reload`). */
-  configFile?: string;
-}
-
-export interface Hub {
-  config: HubConfig;
-  log: Logger;
-  metrics: HubMetrics;
-  registry: Registry;
-  pipeline: IngestPipeline;
-  broker: RunningBroker;
-  durable: DurableWriter;
-  /** Audit log, evidence archive, HTTP guards. */
-  safeguards: Safeguards;
-  latest: LatestState;
-  alerts: HubAlerts;
-  app: FastifyInstance;
-  mqttPort: number;
-  wsPort: number | null;
-  httpPort: number;
-  influxUrl: string;
-  health(): HealthReport;
-  /** Writes the `hub` point and the retained status now (also done every 10 s). */
-  reportStatus(): void;
-  stop(): Promise<void>;
-}
+export type { Hub, HubOptions };
 
 const SHUTDOWN_FLUSH_MS = 5_000;
 
@@ -84,45 +51,19 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       mergeDevices(config.devices.entries, devicesFile ? readDevicesFile(devicesFile) : []),
     );
 
-    let influxUrl = config.influx.url;
-    if (!influxUrl) {
-      log.warn(
-        { dir: config.influx.embeddedDir },
-        'influx.url is not set: starting a PRIVATE influxd for development. A production config must name its InfluxDB server (influx.url / HUB_INFLUX_URL).',
-      );
-      const influxd = await startInfluxd({ dir: resolveFrom(baseDir, config.influx.embeddedDir), log });
-      cleanups.push(() => influxd.stop());
-      influxUrl = influxd.url;
-      log.warn({ service: 'influxdb', url: influxUrl, embedded: true }, 'listening');
-    }
+    const influxUrl = await influxUrlFor(config, baseDir, log, (stop) => cleanups.push(stop));
 
     const seriesClock = new SeriesClock();
     // Filled once the pipeline exists: the writer reports lines InfluxDB refused as dead letters.
     let pipelineRef: IngestPipeline | undefined;
-    const durable = await DurableWriter.open({
-      spool: { ...config.spool, dir: resolveFrom(baseDir, config.spool.dir) },
-      influx: { ...config.influx, url: influxUrl },
+    const durable = await openWriter({
+      config,
+      baseDir,
+      influxUrl,
       log: log.child({ module: 'writer' }),
-      ...(opts.writerRecordFile || config.spool.recordFile
-        ? { recordFile: opts.writerRecordFile ?? resolveFrom(baseDir, config.spool.recordFile as string) }
-        : {}),
-      hooks: {
-        written: (lines, ms) => metrics.recordWrite(lines, ms),
-        writeError: (kind) => metrics.recordWriteError(kind),
-        influxUp: () => {}, // the drainer logs each change, with its reason
-        rejected: (lines, error) => {
-          for (const line of lines) {
-            if (line.startsWith('deadletter,')) {
-              log.error({ line, error }, 'InfluxDB refused a dead-letter record');
-              continue;
-            }
-            pipelineRef?.deadLetter(
-              { topic: '(influxdb)', client: 'hub', reason: 'influx_rejected', error, payload: line },
-              now(),
-            );
-          }
-        },
-      },
+      metrics,
+      recordFile: opts.writerRecordFile,
+      deadLetter: (dl) => pipelineRef?.deadLetter(dl, now()),
     });
     cleanups.push(() => durable.close());
     const safeguards = await openSafeguards({ config, baseDir, log, metrics, influxUrl, now });
@@ -163,7 +104,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     });
     pipelineRef = pipeline;
 
-    const gate = createPublishGate({ durable, pipeline, metrics, archive: safeguards.archive, now });
+    const gate = createPublishGate({
+      broker: config.broker,
+      durable,
+      pipeline,
+      metrics,
+      archive: safeguards.archive,
+      log,
+      now,
+    });
     cleanups.push(() => gate.stop());
     const spoolFull = gate.spoolFull;
 
@@ -188,40 +137,16 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       ...(cluster ? { backends: cluster.backends } : {}),
       hooks: {
         onPublish: gate.onPublish,
-        onRateLimited: (client, packet) =>
-          pipeline.deadLetter(
-            {
-              topic: packet.topic,
-              client: client.name,
-              reason: 'rate_limited',
-              error: `over broker.maxPublishPerSecond (${config.broker.maxPublishPerSecond}/s): acknowledged, not ingested`,
-              payload: packet.payload as Buffer,
-            },
-            now(),
-          ),
-        onOversize: (client, bytes) => {
-          log.warn(
-            { client: client.name, bytes, max: config.broker.maxPacketBytes },
-            'oversize packet refused',
-          );
-          pipeline.deadLetter(
-            {
-              topic: '(unread)',
-              client: client.name,
-              reason: 'packet_too_large',
-              error: `packet of ${bytes} bytes exceeds broker.maxPacketBytes ${config.broker.maxPacketBytes}`,
-            },
-            now(),
-          );
-        },
+        onRateLimited: gate.onRateLimited,
+        onOversize: gate.onOversize,
       },
     });
     const runningBroker = broker;
     cleanups.push(() => runningBroker.close());
 
+    // Orphan AIS fragments past their timeout are dead letters of the client that sent them.
     const aisExpiry = setInterval(() => {
-      const rejects = adapters.expireAisFragments(now());
-      for (const r of rejects) {
+      for (const r of adapters.expireAisFragments(now())) {
         const dl = { topic: r.topic || '(ais)', client: r.client || 'hub', reason: r.reason, error: r.error };
         pipeline.deadLetter({ ...dl, ...(r.raw !== undefined ? { payload: r.raw } : {}) }, now());
       }
@@ -230,36 +155,22 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const aqiTick = setInterval(() => pipeline.writeInternal(aqi.tick(now())), 60_000);
     cleanups.push(() => clearInterval(aqiTick));
 
-    // One poller: on a hub of its own it starts now; in a cluster the leader runs it (a leader duty).
-    let modbus: ModbusPoller | undefined;
-    const modbusDuty: LeaderDuty = {
-      name: 'modbus',
-      start: async () => {
-        if (modbus || config.modbus.devices.length === 0) return;
-        const poller = createModbusPoller(config.modbus, {
-          log: log.child({ module: 'modbus' }),
-          registry,
-          now,
-          emit: (points) =>
-            pipeline.writeInternal(
-              points.flatMap((p) => aqi.enrich(p)),
-              { live: true },
-            ),
-        });
-        await poller.start();
-        modbus = poller;
-      },
-      stop: async () => {
-        const poller = modbus;
-        modbus = undefined;
-        await poller?.stop();
-      },
-    };
+    const modbus = modbusDuty({
+      config: config.modbus,
+      registry,
+      log: log.child({ module: 'modbus' }),
+      now,
+      emit: (points) =>
+        pipeline.writeInternal(
+          points.flatMap((p) => aqi.enrich(p)),
+          { live: true },
+        ),
+    });
     if (config.modbus.devices.length > 0) {
-      metrics.watchModbus(() => modbus?.status() ?? []);
+      metrics.watchModbus(() => modbus.poller()?.status() ?? []);
       if (!cluster) {
-        await modbusDuty.start();
-        cleanups.push(() => modbusDuty.stop());
+        await modbus.start();
+        cleanups.push(() => modbus.stop());
       }
     }
 
@@ -294,41 +205,21 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         maxAgeDays: config.ingest.maxAgeDays,
         stationFieldAliases: config.ingest.stations.fieldAliases,
         onPoints: (points, receivedAtMs) => alerts.onPoints(points, receivedAtMs),
-        duties: [modbusDuty, deviceInfoDuty],
+        duties: [modbus, deviceInfoDuty],
       });
       cleanups.push(() => cluster.stepDown());
     }
 
-    const healthSource = (): Record<string, ComponentHealth> => {
-      const stats = durable.stats();
-      const components: Record<string, ComponentHealth> = {
-        broker: { ok: true, clients: runningBroker.clientCount(), mqttPort: runningBroker.mqttPort },
-        spool: spoolFull()
-          ? { ok: false, reason: 'spool is full: QoS 1 publishes wait, QoS 0 are refused', ...stats }
-          : { ok: true, lines: stats.spoolLines, bytes: stats.spoolBytes },
-        influxdb: stats.influxUp
-          ? { ok: true, url: influxUrl }
-          : {
-              ok: false,
-              reason: `unreachable or failing (${stats.lastError ?? 'no answer yet'}); the spool holds the data`,
-              url: influxUrl,
-            },
-      };
-      components.alerts = alerts.health();
-      if (cluster) components.cluster = cluster.health();
-      if (modbus) {
-        // A device counts as down once a poll has failed, not while its first poll is under way.
-        const down = modbus.status().filter((d) => !d.up && d.polls > 0);
-        components.modbus = down.length
-          ? {
-              ok: false,
-              reason: `devices down: ${down.map((d) => d.station).join(', ')}`,
-              devices: modbus.status(),
-            }
-          : { ok: true, devices: modbus.status() };
-      }
-      return components;
-    };
+    const healthSource = () =>
+      healthComponents({
+        durable,
+        spoolFull,
+        broker: runningBroker,
+        influxUrl,
+        alerts,
+        cluster,
+        modbus: modbus.poller(),
+      });
     const health = () => buildHealth(config.broker.instance, startedAtMs, now(), healthSource);
 
     const app = buildHttpApp({
@@ -349,25 +240,17 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     log.info({ service: 'http', host: config.http.host, port: httpPort }, 'listening');
     cleanups.push(() => app.close());
 
-    const reportStatus = () => {
-      const stats = durable.stats();
-      metrics.spoolPoints.set(stats.spoolLines);
-      metrics.spoolBytes.set(stats.spoolBytes);
-      metrics.clients.set(runningBroker.clientCount());
-      const point = hubPoint(
-        {
-          instance: config.broker.instance,
-          metrics,
-          spoolPoints: () => stats.spoolLines,
-          clients: () => runningBroker.clientCount(),
-          notifierFailures: () => alerts.notifierFailures(),
-          health,
-        },
-        now(),
-      );
-      pipeline.writeInternal([point]);
-      publish(`hub/status/${config.broker.instance}`, statusMessage(point, health(), now()), 1, true);
-    };
+    const reportStatus = statusReporter({
+      instance: config.broker.instance,
+      metrics,
+      spool: () => durable.stats(),
+      clients: () => runningBroker.clientCount(),
+      notifierFailures: () => alerts.notifierFailures(),
+      health,
+      now,
+      write: (point) => pipeline.writeInternal([point]),
+      publish: (topic, payload) => publish(topic, payload, 1, true),
+    });
     const statusTimer = setInterval(reportStatus, STATUS_INTERVAL_MS);
     cleanups.push(() => clearInterval(statusTimer));
 
@@ -408,15 +291,4 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     await runCleanups(cleanups, log);
     throw err;
   }
-}
-
-async function runCleanups(cleanups: Array<() => Promise<void> | void>, log: Logger): Promise<void> {
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (err) {
-      log.warn({ err }, 'error while stopping');
-    }
-  }
-  cleanups.length = 0;
 }

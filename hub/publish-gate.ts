@@ -5,7 +5,8 @@
  * here would close the connection and the device would resend into a loop, so nothing errors.
  */
 import type { PublishPacket } from 'aedes';
-import type { ClientInfo, Done } from '../broker/broker.ts';
+import type { Logger } from 'pino';
+import type { BrokerConfig, ClientInfo, Done } from '../broker/broker.ts';
 import { routeTopic } from '../broker/topics.ts';
 import { archiveReceipt, type EvidenceArchive } from '../ingest/archive.ts';
 import type { DurableWriter } from '../ingest/durable.ts';
@@ -16,16 +17,22 @@ const RETRY_MS = 100;
 
 export interface PublishGate {
   onPublish(client: ClientInfo, packet: PublishPacket, done: Done): void;
+  /** Over the client's publish rate: acknowledged, dead-lettered, not ingested. */
+  onRateLimited(client: ClientInfo, packet: PublishPacket): void;
+  /** Refused by the size guard before aedes buffered it: recorded without its payload. */
+  onOversize(client: ClientInfo, declaredBytes: number): void;
   /** Full also when the last message did not fit in the space left, until InfluxDB takes some lines. */
   spoolFull(): boolean;
   stop(): void;
 }
 
 export function createPublishGate(deps: {
+  broker: BrokerConfig;
   durable: DurableWriter;
   pipeline: IngestPipeline;
   metrics: HubMetrics;
   archive: EvidenceArchive | undefined;
+  log: Logger;
   now(): number;
 }): PublishGate {
   const { durable, pipeline, metrics } = deps;
@@ -42,9 +49,33 @@ export function createPublishGate(deps: {
     while (waiting.length > 0 && !spoolFull()) waiting.shift()?.();
   }, RETRY_MS);
 
+  const { maxPublishPerSecond, maxPacketBytes } = deps.broker;
   return {
     spoolFull,
     stop: () => clearInterval(retry),
+    onRateLimited: (client, packet) =>
+      pipeline.deadLetter(
+        {
+          topic: packet.topic,
+          client: client.name,
+          reason: 'rate_limited',
+          error: `over broker.maxPublishPerSecond (${maxPublishPerSecond}/s): acknowledged, not ingested`,
+          payload: packet.payload as Buffer,
+        },
+        deps.now(),
+      ),
+    onOversize: (client, bytes) => {
+      deps.log.warn({ client: client.name, bytes, max: maxPacketBytes }, 'oversize packet refused');
+      pipeline.deadLetter(
+        {
+          topic: '(unread)',
+          client: client.name,
+          reason: 'packet_too_large',
+          error: `packet of ${bytes} bytes exceeds broker.maxPacketBytes ${maxPacketBytes}`,
+        },
+        deps.now(),
+      );
+    },
     onPublish(client, packet, done) {
       const route = routeTopic(packet.topic);
       if (!route) return done(null);

@@ -15,7 +15,6 @@ export interface StatusInputs {
   spoolPoints(): number;
   clients(): number;
   notifierFailures(): number;
-  health(): HealthReport;
 }
 
 export function hubPoint(inputs: StatusInputs, nowMs: number): Point {
@@ -47,4 +46,38 @@ export function statusMessage(point: Point, health: HealthReport, nowMs: number)
     uptime_s: health.uptimeS,
     ...point.fields,
   });
+}
+
+/** The 10 s report: gauges refreshed, the `hub` point through the spool, the retained status message. */
+export function statusReporter(deps: {
+  instance: string;
+  metrics: HubMetrics;
+  spool(): { spoolLines: number; spoolBytes: number };
+  clients(): number;
+  notifierFailures(): number;
+  health(): HealthReport;
+  now(): number;
+  write(point: Point): void;
+  publish(topic: string, payload: string): void;
+}): () => void {
+  return () => {
+    const spool = deps.spool();
+    const clients = deps.clients();
+    deps.metrics.spoolPoints.set(spool.spoolLines);
+    deps.metrics.spoolBytes.set(spool.spoolBytes);
+    deps.metrics.clients.set(clients);
+    const nowMs = deps.now();
+    const point = hubPoint(
+      {
+        instance: deps.instance,
+        metrics: deps.metrics,
+        spoolPoints: () => spool.spoolLines,
+        clients: () => clients,
+        notifierFailures: deps.notifierFailures,
+      },
+      nowMs,
+    );
+    deps.write(point);
+    deps.publish(`hub/status/${deps.instance}`, statusMessage(point, deps.health(), nowMs));
+  };
 }

@@ -2,7 +2,8 @@
  * The on-disk spool between the broker and InfluxDB: every accepted point is appended here, and a QoS 1
  * publish is acknowledged only once its lines are fsync'd. Appends are group-committed (group-commit.ts):
  * while one write + fdatasync is in flight the next group accumulates, so a busy hub syncs once per group,
- * not per message. The drainer reads committed lines back (page cache) and acknowledges what InfluxDB took.
+ * not per message. The drainer reads committed lines back (page cache, spool-reader.ts) and acknowledges
+ * what InfluxDB took; saving that cursor and deleting sent segments is spool-cursor.ts.
  */
 import { close, fdatasync, ftruncate, open, write } from 'node:fs';
 import { promisify } from 'node:util';
@@ -10,16 +11,14 @@ import type { Logger } from 'pino';
 import { lockDirectory } from './dir-lock.ts';
 import { spoolBadLine, spoolClosed, spoolFull, spoolIo } from './errors.ts';
 import { GroupCommit } from './group-commit.ts';
+import { SpoolCursor } from './spool-cursor.ts';
 import {
   recoverSpool,
-  removeSegment,
   type SegmentInfo,
   type SpoolPosition,
   segmentPath,
   syncDirectory,
-  writeCursor,
 } from './spool-files.ts';
-
 import { SegmentReader, type SpoolChunk } from './spool-reader.ts';
 
 export type { SpoolPosition } from './spool-files.ts';
@@ -54,9 +53,6 @@ const fsWrite = promisify(write);
 const fsSync = promisify(fdatasync);
 const fsTruncate = promisify(ftruncate);
 
-/** The cursor is saved at most this often: a crash re-sends at most this much more (it overwrites itself). */
-const CURSOR_SAVE_MS = 100;
-
 export class Spool {
   private readonly group: GroupCommit<PendingAppend>;
   /** The last append of the group just written: once its callback has run, the drainer is woken. */
@@ -69,10 +65,9 @@ export class Spool {
   private closePromise: Promise<void> | undefined;
   private broken: Error | undefined;
   private commitListener: () => void = () => {};
-  private persisting: Promise<void> | undefined;
-  private persistTimer: NodeJS.Timeout | undefined;
-  private cursorDirty = false;
   private readonly reader: SegmentReader;
+  /** InfluxDB's acknowledgement: saved in the background, and sent segments retired behind it. */
+  private readonly cursor: SpoolCursor;
   private avgLineBytes = 128;
   private active: SegmentInfo;
   /** Group commits done (write + fdatasync), for the benchmark and tests. */
@@ -81,14 +76,14 @@ export class Spool {
   private constructor(
     private readonly opts: SpoolOptions,
     private readonly segments: SegmentInfo[],
-    private cursor: SpoolPosition,
+    cursor: SpoolPosition,
     private unsentLines: number,
     private unsentBytes: number,
-    private diskBytes: number,
     private writeFd: number,
   ) {
     this.active = segments[segments.length - 1]!;
     this.reader = new SegmentReader(opts.dir, segments);
+    this.cursor = new SpoolCursor(opts.dir, opts.log, segments, this.reader, cursor);
     this.group = new GroupCommit(
       (appends) => this.commitGroup(appends),
       (err) => opts.log.error({ err }, 'spool append callback threw'),
@@ -117,10 +112,10 @@ export class Spool {
     }
     const fd = await fsOpen(segmentPath(opts.dir, last.id), 'a');
     syncDirectory(opts.dir);
-    const diskBytes = segments.reduce((sum, s) => sum + s.bytes, 0);
+    const spool = new Spool(opts, segments, cursor, unsentLines, unsentBytes, fd);
     if (unsentLines > 0)
-      opts.log.info({ unsentLines, diskBytes }, 'spool recovered: draining the backlog first');
-    return new Spool(opts, segments, cursor, unsentLines, unsentBytes, diskBytes, fd);
+      opts.log.info({ unsentLines, diskBytes: spool.bytes }, 'spool recovered: draining the backlog first');
+    return spool;
   }
 
   /** Called after each group commit (the drainer's wake-up). */
@@ -177,9 +172,11 @@ export class Spool {
     return this.unsentBytes;
   }
 
-  /** Bytes of segment files on disk. */
+  /** Bytes of segment files on disk (a handful of segments: summed when asked). */
   get bytes(): number {
-    return this.diskBytes;
+    let sum = 0;
+    for (const s of this.segments) sum += s.bytes;
+    return sum;
   }
 
   /** Appends accepted but not yet committed. */
@@ -189,7 +186,7 @@ export class Spool {
 
   /** Where InfluxDB's acknowledgement stands (the drainer starts reading here). */
   get position(): SpoolPosition {
-    return { ...this.cursor };
+    return this.cursor.position;
   }
 
   /** Writes a group's accepted lines in one write + fdatasync; a failure refuses the whole group. */
@@ -237,7 +234,6 @@ export class Spool {
     this.commits++;
     this.active.bytes += buf.length;
     this.active.lines += lines;
-    this.diskBytes += buf.length;
     this.unsentBytes += buf.length;
     this.unsentLines += lines;
     this.avgLineBytes = this.avgLineBytes * 0.9 + (buf.length / lines) * 0.1;
@@ -253,7 +249,7 @@ export class Spool {
     this.segments.push(next);
     this.active = next;
     await fsClose(old);
-    if (this.cursor.segment === previous.id && this.cursor.offset >= previous.bytes) this.persistCursor();
+    this.cursor.sealed(previous);
   }
 
   /**
@@ -266,65 +262,18 @@ export class Spool {
 
   /** InfluxDB took everything up to `end` (`lines`, `bytes` more): move the cursor, drop sent segments. */
   ack(end: SpoolPosition, lines: number, bytes: number): void {
-    this.cursor = { ...end };
     this.unsentLines -= lines;
     this.unsentBytes -= bytes;
-    this.persistCursor();
-  }
-
-  private persistCursor(): void {
-    if (this.persistTimer || this.closing) return; // close() saves the cursor itself
-    this.persistTimer = setTimeout(() => {
-      this.persistTimer = undefined;
-      this.saveCursor();
-    }, CURSOR_SAVE_MS);
-    this.persistTimer.unref();
-  }
-
-  private saveCursor(): void {
-    if (this.persisting) {
-      this.cursorDirty = true;
-      return;
-    }
-    this.persisting = (async () => {
-      do {
-        this.cursorDirty = false;
-        const c = { ...this.cursor };
-        try {
-          await writeCursor(this.opts.dir, c);
-          await this.retire(c);
-        } catch (err) {
-          this.opts.log.warn({ err }, 'spool cursor not saved (a restart re-sends, which overwrites itself)');
-        }
-      } while (this.cursorDirty);
-    })().finally(() => {
-      this.persisting = undefined;
-    });
-  }
-
-  /** Deletes segments wholly before the saved cursor; the segment being appended to stays. */
-  private async retire(c: SpoolPosition): Promise<void> {
-    while (this.segments.length > 1) {
-      const first = this.segments[0]!;
-      if (!(first.id < c.segment || (first.id === c.segment && c.offset >= first.bytes))) break;
-      this.segments.shift();
-      this.diskBytes -= first.bytes;
-      await this.reader.forget(first.id);
-      await removeSegment(this.opts.dir, first.id);
-    }
+    this.cursor.advance(end);
   }
 
   /** Commits what was appended before, saves the cursor and closes the files. Idempotent. */
   close(): Promise<void> {
     this.closePromise ??= (async () => {
       this.closing = true;
+      this.cursor.stop();
       await this.group.idle();
-      clearTimeout(this.persistTimer);
-      this.persistTimer = undefined;
-      while (this.persisting) await this.persisting;
-      await writeCursor(this.opts.dir, this.cursor).catch((err: unknown) => {
-        this.opts.log.warn({ err }, 'spool cursor not saved at close');
-      });
+      await this.cursor.close();
       await fsClose(this.writeFd).catch(() => {});
       await this.reader.close();
       this.unlock();

@@ -2,7 +2,7 @@
  * The fleet's motion model: pure and seeded, advanced by `step(dtMs)` in simulated time. Each vessel
  * cycles port → outbound (steaming 7–10 kn) → fishing (0–3 kn, erratic, around a ground in its
  * length class's zone) → returning → port. Scenario vessels start at sea and go silent, drift across
- * the outer boundary, fish inside 24 nm while ≥ 15 m, or raise an SOS.
+ * the outer boundary, fish inside 24 nm while ≥ 15 m, or raise an SOS (scenarios.ts).
  *
  * Continuity is by construction: a vessel moves at most its speed × dt per substep, and every speed
  * is at most the vessel's cruise speed, so no two positions are further apart than that allows.
@@ -10,16 +10,19 @@
 import { bearingDeg, destination, distanceM, KN_TO_MPS, type LatLon, normalizeDeg } from '../common/geo.ts';
 import { definedOnly } from '../common/objects.ts';
 import { Random } from '../common/random.ts';
-import { type Boundary, defaultOuterBoundary, firstExit, insideBoundary } from './boundary.ts';
-import { fromCoastFrame, HOME_PORTS, SEAWARD_BEARING_DEG, toCoastFrame } from './geography.ts';
+import { type Boundary, defaultOuterBoundary } from './boundary.ts';
+import { HOME_PORTS } from './geography.ts';
+import { applyScenarioTriggers, drift, type ScenarioSettings, startScenario } from './scenarios.ts';
 import {
   type Band,
   fishingDurationMs,
   GROUND_RADIUS_KM,
   HOUR,
   MINUTE,
+  moveVessel,
   nearGround,
   pickGround,
+  startFishingAt,
   type Vessel,
   type VesselState,
 } from './vessel.ts';
@@ -53,19 +56,19 @@ export const MOTION_DEFAULTS = {
 
 /** The longest substep: fishing manoeuvres and arrivals resolve at this granularity. */
 const MAX_SUBSTEP_MS = 10_000;
-/** Past the boundary, the drifting vessel keeps going this far before it starts fishing there, km. */
-const BEYOND_BOUNDARY_KM = 10;
 
 export class FleetModel {
   readonly #vessels: Vessel[];
   readonly #boundary: Boundary;
   readonly #opts: Required<Omit<FleetModelOptions, 'boundary' | 'seed'>>;
+  readonly #scenario: ScenarioSettings;
   /** Simulated time since the model started, ms. */
   elapsedMs = 0;
 
   constructor(specs: readonly VesselSpec[], opts: FleetModelOptions = {}) {
     this.#boundary = opts.boundary ?? defaultOuterBoundary();
     this.#opts = { ...MOTION_DEFAULTS, ...definedOnly(opts) };
+    this.#scenario = { ...this.#opts, boundary: this.#boundary };
     const rng = new Random(opts.seed ?? 1).fork('motion');
     this.#vessels = specs.map((spec) => this.#init(spec, rng.fork(spec.id)));
   }
@@ -127,36 +130,8 @@ export class FleetModel {
       sos: false,
     };
     v.ground = pickGround(v, this.#boundary);
-    switch (spec.scenario) {
-      case 'silent':
-        // A vessel whose link is lost keeps fishing: it does not sail home during the demo.
-        this.#startFishingAt(v, nearGround(v));
-        v.phaseEndsAt = Number.POSITIVE_INFINITY;
-        v.silentAt = this.#opts.silentAfterMs;
-        break;
-      case 'sos':
-        this.#startFishingAt(v, nearGround(v));
-        v.phaseEndsAt = Number.POSITIVE_INFINITY;
-        v.sosAt = this.#opts.sosAfterMs;
-        break;
-      case 'midshore-violation':
-        this.#startFishingAt(v, nearGround(v));
-        break;
-      case 'drift':
-        this.#startDrift(v);
-        break;
-      default:
-        if (this.#opts.spread) this.#spread(v);
-    }
+    if (!startScenario(v, this.#scenario, this.elapsedMs) && this.#opts.spread) this.#spread(v);
     return v;
-  }
-
-  #startFishingAt(v: Vessel, at: LatLon): void {
-    v.pos = at;
-    v.phase = 'fishing';
-    v.sogKn = Math.min(v.sogKn, 2);
-    v.phaseEndsAt = this.elapsedMs + fishingDurationMs(v);
-    v.nextManoeuvreAt = this.elapsedMs;
   }
 
   /** Puts an ordinary vessel at a random point of its trip, so the fleet is at sea from the start. */
@@ -173,7 +148,7 @@ export class FleetModel {
       v.sogKn = v.spec.cruiseKn;
       v.cogDeg = bearingDeg(v.pos, v.ground);
     } else if (r < 0.85) {
-      this.#startFishingAt(v, nearGround(v));
+      startFishingAt(v, nearGround(v), this.elapsedMs);
       v.phaseEndsAt = fishingDurationMs(v) * v.rng.next();
     } else {
       v.phase = 'returning';
@@ -184,29 +159,9 @@ export class FleetModel {
     v.headingDeg = Math.round(v.cogDeg) % 360;
   }
 
-  /** The drifting vessel starts `driftStartKm` inside where the seaward line from its ground leaves the boundary. */
-  #startDrift(v: Vessel): void {
-    const seaward = (from: LatLon, km: number): LatLon => destination(from, SEAWARD_BEARING_DEG, km * 1000);
-    const start = toCoastFrame(v.berth);
-    const origin = fromCoastFrame({ alongKm: start.alongKm, offshoreKm: 20 });
-    const exit =
-      firstExit(this.#boundary, origin, seaward) ?? firstExit(defaultOuterBoundary(), origin, seaward);
-    const back = Math.min(this.#opts.driftStartKm, Math.max(0, (exit?.km ?? 0) - 1));
-    v.pos = exit ? seaward(origin, exit.km - back) : origin;
-    v.ground = v.pos;
-    v.phase = 'drifting';
-    v.cogDeg = SEAWARD_BEARING_DEG;
-    v.sogKn = this.#opts.driftKn;
-  }
-
   #advance(v: Vessel, dt: number): void {
     const now = this.elapsedMs;
-    if (now >= v.silentAt) v.reporting = false;
-    if (now >= v.sosAt && !v.sos) {
-      v.sos = true;
-      v.phase = 'distress';
-      v.nextManoeuvreAt = now;
-    }
+    applyScenarioTriggers(v, now);
     switch (v.phase) {
       case 'port':
         v.sogKn = 0;
@@ -218,7 +173,7 @@ export class FleetModel {
         }
         return;
       case 'outbound':
-        if (this.#steer(v, v.ground, dt)) this.#startFishingAt(v, v.pos);
+        if (this.#steer(v, v.ground, dt)) startFishingAt(v, v.pos, now);
         return;
       case 'returning':
         if (this.#steer(v, v.berth, dt)) {
@@ -237,7 +192,7 @@ export class FleetModel {
         this.#fish(v, dt, GROUND_RADIUS_KM[v.band]);
         return;
       case 'drifting':
-        this.#drift(v, dt);
+        drift(v, dt, this.#scenario, now);
         return;
       case 'distress':
         if (now >= v.nextManoeuvreAt) {
@@ -245,7 +200,7 @@ export class FleetModel {
           v.cogDeg = normalizeDeg(v.cogDeg + v.rng.normal(0, 20));
           v.nextManoeuvreAt = now + v.rng.range(5, 15) * MINUTE;
         }
-        this.#move(v, dt);
+        moveVessel(v, dt);
     }
   }
 
@@ -264,7 +219,7 @@ export class FleetModel {
     }
     // A little helm noise, bounded so the track still converges on the target.
     v.cogDeg = normalizeDeg(v.cogDeg + v.rng.normal(0, 1.5));
-    this.#move(v, dt);
+    moveVessel(v, dt);
     return false;
   }
 
@@ -279,28 +234,6 @@ export class FleetModel {
           : v.rng.range(0, 360);
       v.nextManoeuvreAt = this.elapsedMs + v.rng.range(2, 10) * MINUTE;
     }
-    this.#move(v, dt);
-  }
-
-  /** Drifts seaward until well past the boundary, then fishes there (the IUU case the centre acts on). */
-  #drift(v: Vessel, dt: number): void {
-    if (this.elapsedMs >= v.nextManoeuvreAt) {
-      v.sogKn = Math.max(0.5, this.#opts.driftKn + v.rng.range(-0.5, 0.5));
-      v.cogDeg = normalizeDeg(SEAWARD_BEARING_DEG + v.rng.normal(0, 10));
-      v.nextManoeuvreAt = this.elapsedMs + v.rng.range(5, 15) * MINUTE;
-    }
-    this.#move(v, dt);
-    if (insideBoundary(this.#boundary, v.pos)) v.ground = v.pos;
-    else if (distanceM(v.pos, v.ground) > BEYOND_BOUNDARY_KM * 1000) {
-      v.ground = v.pos;
-      v.phase = 'fishing';
-      v.phaseEndsAt = Number.POSITIVE_INFINITY;
-    }
-  }
-
-  #move(v: Vessel, dt: number): void {
-    const metres = v.sogKn * KN_TO_MPS * (dt / 1000);
-    if (metres > 0) v.pos = destination(v.pos, v.cogDeg, metres);
-    if (v.sogKn >= 0.5) v.headingDeg = Math.round(v.cogDeg) % 360;
+    moveVessel(v, dt);
   }
 }

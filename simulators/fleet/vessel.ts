@@ -2,7 +2,7 @@
  * A vessel as the motion model holds it, and where it fishes: grounds in its length class's band
  * (geography.ts), near its home port along the coast, well inside the outer boundary.
  */
-import { destination, type LatLon } from '../common/geo.ts';
+import { destination, KN_TO_MPS, type LatLon } from '../common/geo.ts';
 import type { Random } from '../common/random.ts';
 import { type Boundary, insideBoundary } from './boundary.ts';
 import { FISHING_BANDS_KM, fromCoastFrame, toCoastFrame } from './geography.ts';
@@ -88,4 +88,20 @@ export function nearGround(v: Vessel): LatLon {
 export function fishingDurationMs(v: Vessel): number {
   const [lo, hi] = FISHING_HOURS[v.band];
   return v.rng.range(lo, hi) * HOUR;
+}
+
+/** Stops the vessel on a fishing spot and starts a fishing phase of its band's length. */
+export function startFishingAt(v: Vessel, at: LatLon, now: number): void {
+  v.pos = at;
+  v.phase = 'fishing';
+  v.sogKn = Math.min(v.sogKn, 2);
+  v.phaseEndsAt = now + fishingDurationMs(v);
+  v.nextManoeuvreAt = now;
+}
+
+/** Moves the vessel along its course for `dt` ms; the heading follows the course while under way. */
+export function moveVessel(v: Vessel, dt: number): void {
+  const metres = v.sogKn * KN_TO_MPS * (dt / 1000);
+  if (metres > 0) v.pos = destination(v.pos, v.cogDeg, metres);
+  if (v.sogKn >= 0.5) v.headingDeg = Math.round(v.cogDeg) % 360;
 }
