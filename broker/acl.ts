@@ -39,8 +39,16 @@ export function subscribeFilters(device: Device): string[] {
 export function mayPublish(device: Device | undefined, topic: string): boolean {
   if (HUB_ONLY.some((p) => topic.startsWith(p))) return false;
   if (!device) return true;
-  return publishFilters(device).some((f) => topicMatches(f, topic));
+  // Checked on every publish: the device's filters are built once per registry entry.
+  let filters = publishFiltersOf.get(device);
+  if (!filters) {
+    filters = publishFilters(device);
+    publishFiltersOf.set(device, filters);
+  }
+  return filters.some((f) => topicMatches(f, topic));
 }
+
+const publishFiltersOf = new WeakMap<Device, string[]>();
 
 export function maySubscribe(device: Device | undefined, filter: string): boolean {
   if (filter.startsWith('$hub/')) return false;

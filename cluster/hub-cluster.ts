@@ -63,15 +63,10 @@ export async function openCluster(opts: {
     commandTimeout: Math.max(1_000, config.renewIntervalMs),
   });
   const all = [pub, sub, store, control];
-  try {
-    await connected(all, url, config.connectTimeoutMs);
-  } catch (err) {
-    for (const c of all) c.disconnect();
-    throw err;
-  }
   const timing = { ttlMs: config.leaseTtlMs, renewIntervalMs: config.renewIntervalMs, log };
   let claim: LeaderLease;
   try {
+    await connected(all, url, config.connectTimeoutMs);
     claim = await claimInstance({ redis: control, key: keys.instance(instance), instance, ...timing });
   } catch (err) {
     for (const c of all) c.disconnect();

@@ -156,14 +156,7 @@ export class LeaderLease {
     this.#stopped = true;
     clearInterval(this.#timer);
     await this.#busy;
-    if (this.#validUntil === 0) return;
-    this.#validUntil = 0;
-    this.#o.onChange(false, 'stopping');
-    try {
-      await this.#o.redis.eval(RELEASE_SCRIPT, 1, this.#o.key, this.token);
-    } catch (err) {
-      this.#o.log.warn({ err }, 'cluster: could not release the lease; it expires by itself');
-    }
+    await this.release('stopping');
   }
 }
 

@@ -69,7 +69,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   };
 
   const stations = await startStations({ basePort: 0, speedup, seed, episode: true, host: '127.0.0.1' });
-  const stops: Array<() => Promise<void>> = [() => stations.stop()];
+  // Stopped in this order: simulators first, then the hub, the Modbus stations last.
+  const stops: Array<{ part: string; stop: () => Promise<void> }> = [
+    { part: 'stations', stop: () => stations.stop() },
+  ];
   try {
     const o = opts.overrides ?? {};
     const config = parseConfig({
@@ -86,14 +89,14 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       log: { ...o.log },
     });
     const hub = await startHub({ config, baseDir: dataDir, log: opts.log });
-    stops.unshift(() => hub.stop());
+    stops.unshift({ part: 'hub', stop: () => hub.stop() });
 
     const url = `mqtt://127.0.0.1:${hub.mqttPort}`;
     const boundary = loadBoundaryFile(OUTER_BOUNDARY_FILE, 'outer-boundary');
     const fleet = await startFleet({ ...plan, url, speedup, boundary, qos: 1 });
-    stops.unshift(() => fleet.stop());
+    stops.unshift({ part: 'fleet', stop: () => fleet.stop() });
     const cameras = await startCameras({ url, speedup, seed, congestion: true });
-    stops.unshift(() => cameras.stop());
+    stops.unshift({ part: 'cameras', stop: () => cameras.stop() });
 
     const dashboardsDir = join(dataDir, 'grafana');
     // For the `grafana-demo` service of docker-compose.yml: host network (so the loopback InfluxDB URL
@@ -120,12 +123,12 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
           let timer: NodeJS.Timeout | undefined;
           const timeout = new Promise<void>((resolve) => {
             timer = setTimeout(() => {
-              opts.log.warn({ part: s.name }, 'demo: a part did not stop within 20 s; going on');
+              opts.log.warn({ part: s.part }, 'demo: a part did not stop within 20 s; going on');
               resolve();
             }, STOP_PART_MS);
           });
           await Promise.race([
-            s().catch((err) => opts.log.warn({ err }, 'demo: error while stopping')),
+            s.stop().catch((err) => opts.log.warn({ err, part: s.part }, 'demo: error while stopping')),
             timeout,
           ]);
           clearTimeout(timer);
@@ -152,7 +155,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 
     return { hub, fleet, stations, cameras, scenarios, dashboardsDir, banner, stop };
   } catch (err) {
-    for (const s of stops) await s().catch(() => {});
+    for (const s of stops) await s.stop().catch(() => {});
     throw err;
   }
 }

@@ -82,16 +82,17 @@ function checkValue(field: string, candidates: Candidate[], medium: Medium): num
     return reject('invalid_payload', `${field} is given twice (${keys}): neither is stored`);
   }
   const { key, value } = first;
-  const raw = JSON.stringify({ [key]: value });
+  // Only a refused value needs its raw JSON: not stringified for every good one (per-message path).
+  const raw = () => JSON.stringify({ [key]: value });
   if (typeof value !== 'number') {
-    return reject('invalid_payload', `values.${key} must be a number or null, got ${typeof value}`, raw);
+    return reject('invalid_payload', `values.${key} must be a number or null, got ${typeof value}`, raw());
   }
   const range = physicalRange(field, medium);
   if (range && (value < range.min || value > range.max)) {
     return reject(
       'out_of_range',
       `values.${key} = ${value} is outside ${range.min}..${range.max} for ${field} at a ${medium} station`,
-      raw,
+      raw(),
     );
   }
   return value;

@@ -97,6 +97,7 @@ describe('generated dashboards', () => {
 
   it.each(cases)('$uid: thresholds ascending from a base step', ({ json }) => {
     const all = collect(json, 'steps').filter((s) => Array.isArray(s.value));
+    expect(all.length, 'no threshold steps found: the check would pass on nothing').toBeGreaterThan(0);
     for (const { path, value } of all) {
       const steps = value as Step[];
       expect(steps[0]?.value, `${path}: the base step has no value`).toBeNull();

@@ -107,7 +107,9 @@ describe('alerts delivered through the real hub', () => {
     expect(resolvedId).toBe(firingId.replace(':firing:', ':resolved:'));
     expect(signatureValid(resolved as NonNullable<typeof resolved>)).toBe(true);
     expect(resolved?.json.transitions[0]).toMatchObject({ state: 'resolved', from: 'firing', value: 40 });
-    await eventually(() => smtp.mails.some((m) => m.headers['x-hub-transition-id'] === resolvedId), 20_000);
+    expect(
+      await eventually(() => smtp.mails.some((m) => m.headers['x-hub-transition-id'] === resolvedId), 20_000),
+    ).toBe(true);
 
     // On MQTT: the resolved JSON, then the zero-byte retained clear; a late subscriber sees nothing.
     await eventually(() => onTopic().length >= 4, 10_000);

@@ -82,7 +82,7 @@ describe('durability', () => {
         30_000,
       );
       expect(n).toBe(250);
-      await eventually(() => t.hub.durable.stats().spoolLines === 0, 10_000);
+      expect(await eventually(() => t.hub.durable.stats().spoolLines === 0, 10_000)).toBe(true);
     } finally {
       await t.stop();
       await influxd.dispose();
