@@ -4,6 +4,19 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** A counter's child for one label value, looked up once: prom-client hashes the labels on every `inc`. */
+function childrenOf<T extends string>(counter: Counter<T>, label: T): (value: string) => Counter.Internal {
+  const children = new Map<string, Counter.Internal>();
+  return (value) => {
+    let child = children.get(value);
+    if (!child) {
+      child = counter.labels({ [label]: value } as Partial<Record<T, string>>);
+      children.set(value, child);
+    }
+    return child;
+  };
+}
+
 export class HubMetrics {
   readonly registry = new Registry();
   readonly msgsIn = new Counter({
@@ -134,9 +147,17 @@ export class HubMetrics {
     this.totals.deadLetters++;
   }
 
+  readonly #msgsInByRoot = childrenOf(this.msgsIn, 'root');
+  readonly #acceptedByMeasurement = childrenOf(this.pointsAccepted, 'measurement');
+
   recordMessage(root: string): void {
-    this.msgsIn.inc({ root });
+    this.#msgsInByRoot(root).inc();
     this.totals.msgsIn++;
+  }
+
+  /** A point made durable in the spool (per point, on the hot path). */
+  recordAccepted(measurement: string): void {
+    this.#acceptedByMeasurement(measurement).inc();
   }
 
   /** p99 of the write durations since the last call, in ms (0 when none). */

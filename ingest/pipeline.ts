@@ -140,7 +140,7 @@ export class IngestPipeline {
         return;
       }
       // Counted once durable, so a message retried after backpressure is counted once.
-      for (const point of accepted) deps.metrics.pointsAccepted.inc({ measurement: point.measurement });
+      for (const point of accepted) deps.metrics.recordAccepted(point.measurement);
       for (const dl of deadLetters) deps.metrics.recordDeadLetter(dl.reason);
       done(null);
       for (const dl of deadLetters) {

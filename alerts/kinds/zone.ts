@@ -6,7 +6,7 @@
  * the "crossed" tier). `clearMarginKm` is the hysteresis band at the line.
  */
 import { type Observation, stepCondition } from '../condition.ts';
-import { contains, distanceToBoundaryKm, type Geometry } from '../geo.ts';
+import { contains, distanceToBoundaryKm, type Geometry, haversineKm } from '../geo.ts';
 import { numericField } from '../match.ts';
 import type { ZoneRule } from '../rule-schema.ts';
 import type { EntityState } from '../types.ts';
@@ -35,6 +35,54 @@ function roundKm(km: number): number {
   return Math.round(km * 100) / 100;
 }
 
+/** Where an entity's distance to a geometry's boundary was last measured in full. */
+interface Anchor {
+  lat: number;
+  lon: number;
+  km: number;
+}
+
+// Keyed by the loaded geometry, so a reloaded zone file starts afresh; not part of the persisted state
+// (after a restart the first position of each entity is measured in full).
+const anchors = new WeakMap<Geometry, Map<string, Anchor>>();
+
+// haversine and the boundary distance's local projection differ by well under 1 %; the distance is
+// also rounded to 10 m. Both are absorbed here.
+const PROJECTION_SLACK = 1.02;
+const ROUNDING_SLACK_KM = 0.01;
+
+/**
+ * An inactive entity that has moved less than its last distance to the boundary (minus the bands
+ * the rule watches) is still on the same side and still clear: the distance to a boundary changes at
+ * most as fast as the position (the hot path: point in polygon and distance to every edge, per position
+ * per zone rule, skipped for the many vessels far from every line).
+ */
+function surelyStillClear(
+  rule: ZoneRule,
+  geometry: Geometry,
+  prev: EntityState | undefined,
+  entity: string,
+  lat: number,
+  lon: number,
+): boolean {
+  if (prev?.status !== 'inactive' || prev.side === undefined) return false;
+  // `inside` breaches on the inside without crossing anything: measure it there (see observeZone).
+  if (rule.approachKm === undefined && rule.trigger === 'inside' && prev.side === 'in') return false;
+  const anchor = anchors.get(geometry)?.get(entity);
+  if (!anchor) return false;
+  const watchedKm = (rule.approachKm ?? 0) + rule.clearMarginKm + ROUNDING_SLACK_KM;
+  return haversineKm(anchor.lat, anchor.lon, lat, lon) * PROJECTION_SLACK < anchor.km - watchedKm;
+}
+
+function remember(geometry: Geometry, entity: string, anchor: Anchor): void {
+  let byEntity = anchors.get(geometry);
+  if (!byEntity) {
+    byEntity = new Map();
+    anchors.set(geometry, byEntity);
+  }
+  byEntity.set(entity, anchor);
+}
+
 export function evaluateZone(
   rule: ZoneRule & { geometry?: Geometry },
   prev: EntityState | undefined,
@@ -43,8 +91,10 @@ export function evaluateZone(
   const lat = numericField(input.point.fields, rule.latField);
   const lon = numericField(input.point.fields, rule.lonField);
   if (!rule.geometry || lat === undefined || lon === undefined) return unchanged(prev);
+  if (surelyStillClear(rule, rule.geometry, prev, input.entity, lat, lon)) return unchanged(prev);
   const side: Side = contains(rule.geometry, lat, lon) ? 'in' : 'out';
   const distanceKm = roundKm(distanceToBoundaryKm(rule.geometry, lat, lon));
+  remember(rule.geometry, input.entity, { lat, lon, km: distanceKm });
   const base: EntityState = { ...(prev ?? { status: 'inactive' }), tags: input.tags, value: distanceKm };
   const obs = observeZone(rule, base, side, distanceKm);
   const timing = { forMs: rule.for, keepFiringForMs: rule.keepFiringFor };
