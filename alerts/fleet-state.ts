@@ -21,6 +21,7 @@ export interface VesselRecord {
   lastValidMs?: number;
   /** The port polygon the vessel is in, null at sea; undefined before any position. */
   port?: string | null;
+  /** Worked out from the position when read (`get`, snapshots), not kept per position. */
   zone?: FleetZone;
 }
 
@@ -95,7 +96,6 @@ export class FleetState {
       lon,
       lastValidMs: receivedAtMs,
       port,
-      zone: this.zoneAt(lat, lon),
     });
     if (prev?.port === undefined) return [];
     if (prev.port !== null && port === null)
@@ -115,7 +115,6 @@ export class FleetState {
       lon,
       lastValidMs: atMs,
       port: this.portAt(lat, lon),
-      zone: this.zoneAt(lat, lon),
     });
   }
 
@@ -126,7 +125,8 @@ export class FleetState {
   }
 
   get(vessel: string): VesselRecord | undefined {
-    return this.#vessels.get(vessel);
+    const record = this.#vessels.get(vessel);
+    return record && { ...record, zone: this.#zoneOf(record) };
   }
 
   /** Registry vessels (positioned or not) and every vessel seen. */
@@ -156,7 +156,7 @@ export class FleetState {
       if (device?.homePort) tags.home_port = device.homePort;
       const fields: Point['fields'] = {
         at_sea: record.port === null,
-        zone: record.zone ?? 'unknown',
+        zone: this.#zoneOf(record) ?? 'unknown',
       };
       if (record.lat !== undefined && record.lon !== undefined) {
         fields.lat = record.lat;
@@ -169,13 +169,23 @@ export class FleetState {
     return points;
   }
 
+  // The sea zone is worked out for the minute's snapshot, not for every position received.
+  #zoneOf(record: VesselRecord): FleetZone | undefined {
+    return record.lat === undefined || record.lon === undefined
+      ? undefined
+      : this.zoneAt(record.lat, record.lon);
+  }
+
   toJSON(): VesselRecord[] {
     return [...this.#vessels.values()];
   }
 
   restore(records: readonly VesselRecord[]): void {
     for (const record of records) {
-      if (typeof record?.vessel === 'string') this.#vessels.set(record.vessel, { ...record });
+      if (typeof record?.vessel !== 'string') continue;
+      // State saved before the zone was worked out per snapshot carries a `zone`: it is recomputed now.
+      const { zone: _saved, ...rest } = record;
+      this.#vessels.set(record.vessel, rest);
     }
   }
 }

@@ -4,32 +4,41 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** A counter's child for one label value, looked up once: prom-client hashes the labels on every `inc`. */
-function childrenOf<T extends string>(counter: Counter<T>, label: T): (value: string) => Counter.Internal {
-  const children = new Map<string, Counter.Internal>();
-  return (value) => {
-    let child = children.get(value);
-    if (!child) {
-      child = counter.labels({ [label]: value } as Partial<Record<T, string>>);
-      children.set(value, child);
-    }
-    return child;
-  };
+/**
+ * Increments of a one-label counter kept as plain numbers and handed to prom-client when it is read
+ * (`collect`, on a scrape): prom-client validates and hashes the labels on every `inc`, and these run
+ * per message and per point.
+ */
+class PendingCounts {
+  readonly #counts = new Map<string, number>();
+
+  add(value: string): void {
+    this.#counts.set(value, (this.#counts.get(value) ?? 0) + 1);
+  }
+
+  flushInto<T extends string>(counter: Counter<T>, label: T): void {
+    for (const [value, n] of this.#counts) counter.inc({ [label]: value } as Partial<Record<T, string>>, n);
+    this.#counts.clear();
+  }
 }
 
 export class HubMetrics {
   readonly registry = new Registry();
-  readonly msgsIn = new Counter({
+  readonly #msgsInByRoot = new PendingCounts();
+  readonly #acceptedByMeasurement = new PendingCounts();
+  readonly msgsIn: Counter<'root'> = new Counter({
     name: 'hub_messages_in_total',
     help: 'MQTT messages received on data topics, by topic root',
     labelNames: ['root'],
     registers: [this.registry],
+    collect: () => this.#msgsInByRoot.flushInto(this.msgsIn, 'root'),
   });
-  readonly pointsAccepted = new Counter({
+  readonly pointsAccepted: Counter<'measurement'> = new Counter({
     name: 'hub_points_accepted_total',
     help: 'Points accepted into the spool, by measurement',
     labelNames: ['measurement'],
     registers: [this.registry],
+    collect: () => this.#acceptedByMeasurement.flushInto(this.pointsAccepted, 'measurement'),
   });
   readonly pointsWritten = new Counter({
     name: 'hub_points_written_total',
@@ -147,17 +156,14 @@ export class HubMetrics {
     this.totals.deadLetters++;
   }
 
-  readonly #msgsInByRoot = childrenOf(this.msgsIn, 'root');
-  readonly #acceptedByMeasurement = childrenOf(this.pointsAccepted, 'measurement');
-
   recordMessage(root: string): void {
-    this.#msgsInByRoot(root).inc();
+    this.#msgsInByRoot.add(root);
     this.totals.msgsIn++;
   }
 
   /** A point made durable in the spool (per point, on the hot path). */
   recordAccepted(measurement: string): void {
-    this.#acceptedByMeasurement(measurement).inc();
+    this.#acceptedByMeasurement.add(measurement);
   }
 
   /** p99 of the write durations since the last call, in ms (0 when none). */
