@@ -24,6 +24,8 @@ interface Entry {
   fields: Record<string, number | string | boolean>;
   /** ns; formatted only when asked for (this runs for every accepted point). */
   time: bigint;
+  /** `fields` is the point's own object (not copied until a merge would change it). */
+  borrowed: boolean;
 }
 
 export class LatestState {
@@ -45,15 +47,22 @@ export class LatestState {
       const previous = entries.get(entity);
       if (previous) {
         if (previous.time > point.time) continue; // an older point (a resend) does not roll back
-        if (previous.time === point.time)
-          Object.assign(previous.fields, point.fields); // RMC then GGA
-        else previous.fields = { ...point.fields };
+        if (previous.time === point.time) {
+          // RMC then GGA of one epoch: merged into a copy, never into an accepted point's fields.
+          previous.fields = previous.borrowed
+            ? { ...previous.fields, ...point.fields }
+            : Object.assign(previous.fields, point.fields);
+          previous.borrowed = false;
+        } else {
+          previous.fields = point.fields;
+          previous.borrowed = true;
+        }
         previous.tags = point.tags;
         previous.time = point.time;
         continue;
       }
       if (entries.size >= this.maxEntitiesPerMeasurement) continue;
-      entries.set(entity, { tags: point.tags, fields: { ...point.fields }, time: point.time });
+      entries.set(entity, { tags: point.tags, fields: point.fields, time: point.time, borrowed: true });
     }
   }
 

@@ -53,9 +53,13 @@ function formatField(type: FieldType | undefined, value: unknown): string {
   }
 }
 
+/** Keys in code-unit order; adapters mostly build them in order already, and then nothing is sorted. */
 function sortedKeys(obj: Record<string, unknown>): string[] {
   const keys = Object.keys(obj);
-  return keys.length > 1 ? keys.sort() : keys;
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  }
+  return keys;
 }
 
 /** One line of line protocol, tags and fields sorted by key, timestamp in nanoseconds. */

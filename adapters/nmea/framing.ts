@@ -33,6 +33,25 @@ export function splitLines(text: string): string[] {
     .filter((l) => l.length > 0);
 }
 
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  return -1;
+}
+
+/** The checksum's two hex digits after `*` at `star`, or -1 when they are not exactly that. */
+function givenChecksum(line: string, star: number): number {
+  if (line.length !== star + 3) return -1;
+  const high = hexDigit(line.charCodeAt(star + 1));
+  const low = hexDigit(line.charCodeAt(star + 2));
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
+// Talker + sentence formatter (`GPRMC`, `AIVDM`, `PGRME`): upper-case letters and digits, 3 or more.
+const ADDRESS = /^[A-Z0-9]{3,}$/;
+
+/** One pass over the line (it runs for every sentence): printable ASCII, and the XOR of the body. */
 export function frame(line: string): Framed {
   if (line.length > MAX_SENTENCE_CHARS) {
     return {
@@ -45,27 +64,32 @@ export function frame(line: string): Framed {
   if (start !== '$' && start !== '!') {
     return { ok: false, reason: 'malformed_sentence', error: 'a sentence starts with $ or !' };
   }
-  // Printable ASCII only (NMEA 0183 §5.1): binary junk is not a sentence.
-  if (!/^[\x20-\x7e]+$/.test(line)) {
-    return { ok: false, reason: 'malformed_sentence', error: 'sentence holds non-printable characters' };
-  }
   const star = line.lastIndexOf('*');
+  let sum = 0;
+  for (let i = 1; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    // Printable ASCII only (NMEA 0183 §5.1): binary junk is not a sentence.
+    if (code < 0x20 || code > 0x7e) {
+      return { ok: false, reason: 'malformed_sentence', error: 'sentence holds non-printable characters' };
+    }
+    if (i < star) sum ^= code;
+  }
   if (star < 0) return { ok: false, reason: 'missing_checksum', error: 'sentence has no *HH checksum' };
-  const given = line.slice(star + 1);
-  if (!/^[0-9A-Fa-f]{2}$/.test(given)) {
-    return { ok: false, reason: 'bad_checksum', error: `checksum "${given}" is not two hex digits` };
+  const given = givenChecksum(line, star);
+  if (given < 0) {
+    const text = line.slice(star + 1);
+    return { ok: false, reason: 'bad_checksum', error: `checksum "${text}" is not two hex digits` };
   }
   const body = line.slice(1, star);
-  const expected = nmeaChecksum(body);
-  if (Number.parseInt(given, 16) !== expected) {
+  if (given !== sum) {
     return {
       ok: false,
       reason: 'bad_checksum',
-      error: `checksum ${given.toUpperCase()} does not match computed ${checksumHex(body)}`,
+      error: `checksum ${line.slice(star + 1).toUpperCase()} does not match computed ${checksumHex(body)}`,
     };
   }
   const fields = body.split(',');
-  if (!/^[A-Z0-9]{3,}$/.test(fields[0] ?? '')) {
+  if (!ADDRESS.test(fields[0] ?? '')) {
     return { ok: false, reason: 'malformed_sentence', error: `bad address field "${fields[0] ?? ''}"` };
   }
   return { ok: true, start, body, fields };

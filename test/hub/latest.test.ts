@@ -25,4 +25,20 @@ describe('LatestState', () => {
     expect(entry?.fields).toEqual({ lat: 16.6, lon: 107.7 });
     expect(latest.measurements()).toEqual(['vessel_position']);
   });
+
+  it('never changes the fields of the points it was given (they are also the alerts’ and the spool’s)', () => {
+    const latest = new LatestState();
+    const rmc = position(2_000_000_000n, { lat: 16.5, lon: 107.6 });
+    const gga = position(2_000_000_000n, { lat: 16.50001, fix: 1 });
+    latest.update([rmc, gga]);
+    latest.update([position(2_000_000_000n, { sog_kn: 7 })]);
+    expect(rmc.fields).toEqual({ lat: 16.5, lon: 107.6 });
+    expect(gga.fields).toEqual({ lat: 16.50001, fix: 1 });
+    expect(latest.snapshot().vessel_position?.[0]?.fields).toEqual({
+      lat: 16.50001,
+      lon: 107.6,
+      fix: 1,
+      sog_kn: 7,
+    });
+  });
 });
