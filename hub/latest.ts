@@ -21,11 +21,20 @@ export interface LatestEntry {
 
 interface Entry {
   tags: Record<string, string>;
-  fields: Record<string, number | string | boolean>;
+  /**
+   * The fields of the points of the latest epoch (RMC, GGA, VTG of one fix), merged when read: the
+   * points' own objects, never changed here, so nothing is copied per point.
+   */
+  parts: Array<Record<string, number | string | boolean>>;
   /** ns; formatted only when asked for (this runs for every accepted point). */
   time: bigint;
-  /** `fields` is the point's own object (not copied until a merge would change it). */
-  borrowed: boolean;
+}
+
+/** More sentences than this for one epoch are merged into one object (a bound on a chatty receiver). */
+const MAX_PARTS = 8;
+
+function merged(parts: Entry['parts']): Record<string, number | string | boolean> {
+  return parts.length === 1 ? { ...parts[0] } : Object.assign({}, ...parts);
 }
 
 export class LatestState {
@@ -48,21 +57,17 @@ export class LatestState {
       if (previous) {
         if (previous.time > point.time) continue; // an older point (a resend) does not roll back
         if (previous.time === point.time) {
-          // RMC then GGA of one epoch: merged into a copy, never into an accepted point's fields.
-          previous.fields = previous.borrowed
-            ? { ...previous.fields, ...point.fields }
-            : Object.assign(previous.fields, point.fields);
-          previous.borrowed = false;
+          if (previous.parts.length >= MAX_PARTS) previous.parts = [merged(previous.parts)];
+          previous.parts.push(point.fields);
         } else {
-          previous.fields = point.fields;
-          previous.borrowed = true;
+          previous.parts = [point.fields];
+          previous.time = point.time;
         }
         previous.tags = point.tags;
-        previous.time = point.time;
         continue;
       }
       if (entries.size >= this.maxEntitiesPerMeasurement) continue;
-      entries.set(entity, { tags: point.tags, fields: point.fields, time: point.time, borrowed: true });
+      entries.set(entity, { tags: point.tags, parts: [point.fields], time: point.time });
     }
   }
 
@@ -77,7 +82,7 @@ export class LatestState {
       out[name] = [...entries].map(([entity, e]) => ({
         entity,
         tags: { ...e.tags },
-        fields: { ...e.fields },
+        fields: merged(e.parts),
         time: new Date(nsToMs(e.time)).toISOString(),
       }));
     }

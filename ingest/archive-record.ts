@@ -9,6 +9,7 @@
  * so an edit anywhere in a record changes its hash, and a removed or reordered record breaks the next
  * record's `prev` and the `seq` sequence. A payload that is not valid UTF-8 is kept as `payload_b64`.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 
 /** `prev` of the very first record. */
@@ -17,8 +18,16 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Daily files, named by the UTC date of receipt: `vessels-2026-03-01.jsonl`. */
 export const ARCHIVE_FILE = /^vessels-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 
+const DAY_MS = 86_400_000;
+// The file of the current UTC day, kept: this is asked for every vessel message.
+let today = { startMs: 0, endMs: 0, name: '' };
+
 export function archiveFileName(receivedAtMs: number): string {
-  return `vessels-${new Date(receivedAtMs).toISOString().slice(0, 10)}.jsonl`;
+  if (receivedAtMs >= today.startMs && receivedAtMs < today.endMs) return today.name;
+  const startMs = Math.floor(receivedAtMs / DAY_MS) * DAY_MS;
+  const name = `vessels-${new Date(startMs).toISOString().slice(0, 10)}.jsonl`;
+  today = { startMs, endMs: startMs + DAY_MS, name };
+  return name;
 }
 
 export interface ArchiveMessage {
@@ -44,11 +53,13 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** A payload that round-trips through UTF-8 is stored as text (readable in the file), else base64. */
+/**
+ * A payload of well-formed UTF-8 (it round-trips through a string unchanged) is stored as text,
+ * readable in the file; anything else as base64.
+ */
 function payloadMember(payload: Buffer): { payload: string } | { payload_b64: string } {
-  const text = payload.toString('utf8');
-  return Buffer.byteLength(text, 'utf8') === payload.length && Buffer.from(text, 'utf8').equals(payload)
-    ? { payload: text }
+  return isUtf8(payload)
+    ? { payload: payload.toString('utf8') }
     : { payload_b64: payload.toString('base64') };
 }
 

@@ -36,6 +36,34 @@ export interface PipelineDeps {
 
 export type Done = (err?: Error | null) => void;
 
+function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const key in a) {
+    if (a[key] !== b[key]) return false;
+    n++;
+  }
+  return n === Object.keys(b).length;
+}
+
+/**
+ * Appends a point, merged into the one before it when both are the same series at the same time (the
+ * RMC and GGA of one fix): InfluxDB would merge their fields anyway (a later field value wins), so
+ * the live stream sees what is stored, and the rest of the path does one point's work instead of two.
+ */
+function addMerging(accepted: Point[], point: Point): void {
+  const last = accepted[accepted.length - 1];
+  if (
+    last !== undefined &&
+    last.time === point.time &&
+    last.measurement === point.measurement &&
+    sameTags(last.tags, point.tags)
+  ) {
+    accepted[accepted.length - 1] = { ...last, fields: { ...last.fields, ...point.fields } };
+    return;
+  }
+  accepted.push(point);
+}
+
 export class IngestPipeline {
   readonly #live: LiveQueue | undefined;
 
@@ -119,11 +147,9 @@ export class IngestPipeline {
         continue;
       }
       const enriched = deps.enrich ? deps.enrich(candidate) : [candidate];
-      for (const point of enriched) {
-        accepted.push(point);
-        lines.push(toLineProtocol(point));
-      }
+      for (const point of enriched) addMerging(accepted, point);
     }
+    for (const point of accepted) lines.push(toLineProtocol(point));
     for (const dl of deadLetters) {
       lines.push(toLineProtocol(deadLetterPoint(dl, receivedAtMs, deps.seriesClock)));
     }

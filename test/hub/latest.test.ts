@@ -41,4 +41,12 @@ describe('LatestState', () => {
       sog_kn: 7,
     });
   });
+
+  it('keeps every field of a chatty epoch, the later sentence winning', () => {
+    const latest = new LatestState();
+    for (let i = 0; i < 20; i++) latest.update([position(5_000_000_000n, { [`f${i % 12}`]: i, lat: i })]);
+    const fields = latest.snapshot().vessel_position?.[0]?.fields;
+    expect(Object.keys(fields ?? {}).length).toBe(13);
+    expect(fields).toMatchObject({ lat: 19, f0: 12, f7: 19, f11: 11 });
+  });
 });
