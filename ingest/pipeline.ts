@@ -58,7 +58,9 @@ function addMerging(accepted: Point[], point: Point): void {
     last.measurement === point.measurement &&
     sameTags(last.tags, point.tags)
   ) {
-    accepted[accepted.length - 1] = { ...last, fields: { ...last.fields, ...point.fields } };
+    // In place: the points of a decode are fresh objects that only this path holds (a copy here cost
+    // more than the rest of the merge saves: V8 clones such objects slowly).
+    Object.assign(last.fields, point.fields);
     return;
   }
   accepted.push(point);
