@@ -88,23 +88,29 @@ export function createPublishGate(deps: {
       };
       // Vessel messages are archived as evidence at receipt; the PUBACK waits for that record too.
       const finish = archiveReceipt(deps.archive, route.source, message)(done);
-      const refuseOrWait = (didNotFit = false) => {
-        if (didNotFit) blockedAtLines = durable.stats().spoolLines;
-        if (packet.qos === 0) {
+      // Methods, not named arrow functions: tsx gives every named closure its name at run time, and
+      // this object is made for every message.
+      const steps = {
+        run(): void {
+          pipeline.ingest(route.source, message, (err) =>
+            (err as { code?: string } | null)?.code === 'HUB_ERR_SPOOL_FULL'
+              ? steps.refuseOrWait(true)
+              : finish(err ?? null),
+          );
+        },
+        // A message that does not fit in the space left waits like one that came when the spool was full.
+        refuseOrWait(didNotFit = false): void {
+          if (didNotFit) blockedAtLines = durable.stats().spoolLines;
+          if (packet.qos !== 0) {
+            waiting.push(steps.run);
+            return;
+          }
           metrics.refusedQos0.inc();
-          return finish(null);
-        }
-        waiting.push(run);
+          finish(null);
+        },
       };
-      // A message that does not fit in the space left waits like one that came when the spool was full.
-      const run = () =>
-        pipeline.ingest(route.source, message, (err) =>
-          (err as { code?: string } | null)?.code === 'HUB_ERR_SPOOL_FULL'
-            ? refuseOrWait(true)
-            : finish(err ?? null),
-        );
-      if (!spoolFull()) return run();
-      refuseOrWait();
+      if (spoolFull()) steps.refuseOrWait();
+      else steps.run();
     },
   };
 }

@@ -220,15 +220,15 @@ export function archiveReceipt(
   message: ArchiveMessage,
 ): (done: (err: Error | null) => void) => (err?: Error | null) => void {
   if (!archive || !ARCHIVED_SOURCES.has(source)) return (done) => (err) => done(err ?? null);
+  // Plain data, not closures: this runs per vessel message, and tsx names every named closure it makes.
   let archived: { err: Error | null } | undefined;
-  let waiting: (() => void) | undefined;
+  let waiting: { done: (err: Error | null) => void; err: Error | null } | undefined;
   archive.append(message, (err) => {
     archived = { err };
-    waiting?.();
+    if (waiting) waiting.done(waiting.err ?? err);
   });
   return (done) => (err) => {
-    const finish = () => done(err ?? archived?.err ?? null);
-    if (archived) finish();
-    else waiting = finish;
+    if (archived) done(err ?? archived.err ?? null);
+    else waiting = { done, err: err ?? null };
   };
 }

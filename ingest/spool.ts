@@ -53,6 +53,10 @@ const fsWrite = promisify(write);
 const fsSync = promisify(fdatasync);
 const fsTruncate = promisify(ftruncate);
 
+function refused(refusal: Error): PendingAppend {
+  return { text: '', lines: 0, refusal };
+}
+
 export class Spool {
   private readonly group: GroupCommit<PendingAppend>;
   /** The last append of the group just written: once its callback has run, the drainer is woken. */
@@ -142,7 +146,6 @@ export class Spool {
 
   /** Checks an append and counts its characters as pending, or decides its refusal. */
   private accept(lines: readonly string[]): PendingAppend {
-    const refused = (refusal: Error): PendingAppend => ({ text: '', lines: 0, refusal });
     if (this.closing) return refused(spoolClosed());
     if (this.broken) return refused(this.broken);
     if (lines.length === 0) return { text: '', lines: 0, refusal: null };

@@ -14,11 +14,14 @@ export interface TimeLimits {
   maxAgeDays: number;
 }
 
+// Date cannot print beyond ±8.64e15 ms; such a time is implausible anyway.
+function show(ms: number): string {
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
+}
+
 /** Why a device time is implausible, or null when it may be stored as given. */
 export function implausibleTime(deviceMs: number, receivedMs: number, limits: TimeLimits): string | null {
   if (!Number.isFinite(deviceMs)) return 'time is not a number';
-  // Date cannot print beyond ±8.64e15 ms; such a time is implausible anyway.
-  const show = (ms: number) => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
   if (deviceMs - receivedMs > MAX_FUTURE_MS) {
     return `time ${show(deviceMs)} is more than 24 h ahead of receipt ${show(receivedMs)}`;
   }
