@@ -17,6 +17,17 @@ export const HOUR = 60 * MIN;
 /** The PM2.5 rule of the service tests (no pending period). */
 export const PM25_RULE: z.input<typeof ThresholdRuleSchema> = { ...PM25_HIGH, messageVi: PM25_HIGH_VI };
 
+/** A zone rule on the test square (fixtures/alerts/zones/square.geojson: 0.2° a side, centred 17 N 108 E). */
+export const SQUARE_ZONE_RULE = {
+  kind: 'zone',
+  department: 'fisheries',
+  severity: 'warning',
+  measurement: 'vessel_position',
+  groupBy: ['vessel'],
+  zone: { file: 'zones/square.geojson', features: ['square'] },
+  message: '{vessel} {distanceKm} km',
+} as const;
+
 /**
  * A rule as the loader makes it (zone files relative to the fixtures folder), validated at run time by
  * the schema (an invalid test rule throws).

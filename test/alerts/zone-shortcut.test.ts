@@ -8,17 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePoint, newRuleState } from '../../alerts/engine.ts';
 import type { LoadedRule, Transition } from '../../alerts/types.ts';
-import { MIN, point, rule, T0 } from './support.ts';
+import { MIN, point, rule, SQUARE_ZONE_RULE, T0 } from './support.ts';
 
-const base = {
-  kind: 'zone',
-  department: 'fisheries',
-  severity: 'warning',
-  measurement: 'vessel_position',
-  groupBy: ['vessel'],
-  zone: { file: 'zones/square.geojson', features: ['square'] },
-  message: '{vessel} {distanceKm} km',
-} as const;
+const base = SQUARE_ZONE_RULE;
 
 const VARIANTS = [
   { id: 'enter', trigger: 'enter' },

@@ -3,18 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contains, distanceToBoundaryKm, geometryOf, haversineKm } from '../../alerts/geo.ts';
 import { parseZones, selectZone } from '../../alerts/zones.ts';
-import { FIXTURES, MIN, Run, rule, T0 } from './support.ts';
+import { FIXTURES, MIN, Run, rule, SQUARE_ZONE_RULE, T0 } from './support.ts';
 
-const SQUARE = { file: 'zones/square.geojson', features: ['square'] };
-const base = {
-  kind: 'zone',
-  department: 'fisheries',
-  severity: 'warning',
-  measurement: 'vessel_position',
-  groupBy: ['vessel'],
-  zone: SQUARE,
-  message: '{vessel} {distanceKm} km',
-} as const;
+const base = SQUARE_ZONE_RULE;
 const v = { vessel: 'TTH-1-TS', source: 'vms' };
 const inside = { lat: 17.0, lon: 108.0 };
 const outsideFar = { lat: 16.5, lon: 108.0 };
