@@ -160,6 +160,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       registry,
       log: log.child({ module: 'modbus' }),
       now,
+      seriesClock,
       emit: (points) =>
         pipeline.writeInternal(
           points.flatMap((p) => aqi.enrich(p)),

@@ -8,6 +8,7 @@ import { createModbusPoller, type ModbusPoller } from '../adapters/modbus/poller
 import type { LeaderDuty } from '../cluster/leadership.ts';
 import type { Point } from '../ingest/point.ts';
 import type { Registry } from '../ingest/registry.ts';
+import type { SeriesClock } from '../ingest/time.ts';
 
 export interface ModbusDuty extends LeaderDuty {
   /** The running poller, if this hub runs it now. */
@@ -19,6 +20,7 @@ export function modbusDuty(deps: {
   registry: Registry;
   log: Logger;
   now: () => number;
+  seriesClock: SeriesClock;
   emit(points: Point[]): void;
 }): ModbusDuty {
   let poller: ModbusPoller | undefined;
@@ -31,6 +33,7 @@ export function modbusDuty(deps: {
         log: deps.log,
         registry: deps.registry,
         now: deps.now,
+        seriesClock: deps.seriesClock,
         emit: deps.emit,
       });
       await started.start();

@@ -4,7 +4,7 @@
  * `hub/deadletter/{client}` that the device may subscribe to.
  */
 import type { Point } from './point.ts';
-import type { SeriesClock } from './time.ts';
+import { type SeriesClock, seriesKey } from './time.ts';
 
 export const DEADLETTER_PAYLOAD_MAX_CHARS = 512;
 
@@ -31,16 +31,17 @@ export function describePayload(payload: Buffer | string | undefined): string {
 }
 
 export function deadLetterPoint(dl: DeadLetter, receivedAtMs: number, clock: SeriesClock): Point {
+  const tags = { reason: dl.reason };
   return {
     measurement: 'deadletter',
-    tags: { reason: dl.reason },
+    tags,
     fields: {
       topic: dl.topic || '(none)',
       client: dl.client || '(unknown)',
       error: dl.error,
       payload: describePayload(dl.payload),
     },
-    time: clock.uniqueMs(`deadletter,${dl.reason}`, receivedAtMs),
+    time: clock.uniqueMs(seriesKey('deadletter', tags), receivedAtMs),
   };
 }
 

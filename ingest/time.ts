@@ -2,6 +2,8 @@
  * Time rules of DESIGN.md ("Time"): device time where the device gives a full one, plausibility limits,
  * and unique nanosecond timestamps for points timed by their receipt.
  */
+
+import { escapeKey } from './line-protocol.ts';
 import { msToNs } from './point.ts';
 
 const HOUR_MS = 3_600_000;
@@ -30,6 +32,20 @@ export function implausibleTime(deviceMs: number, receivedMs: number, limits: Ti
   }
   if (deviceMs <= 0) return 'time is before 1970';
   return null;
+}
+
+/**
+ * The InfluxDB series a point lands in, as the one key every producer gives SeriesClock (measurement,
+ * then the tags sorted and escaped as in line protocol): a station read over Modbus and posting JSON
+ * shares one series, so their receipt times must be made unique against each other.
+ */
+export function seriesKey(measurement: string, tags: Readonly<Record<string, string>>): string {
+  let key = measurement;
+  for (const name of Object.keys(tags).sort()) {
+    const value = tags[name];
+    if (value !== undefined && value !== '') key += `,${escapeKey(name)}=${escapeKey(value)}`;
+  }
+  return key;
 }
 
 /**

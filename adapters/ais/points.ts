@@ -4,7 +4,7 @@
  * unique per series so two reports never overwrite each other.
  */
 import { msToNs, type Point } from '../../ingest/point.ts';
-import type { SeriesClock } from '../../ingest/time.ts';
+import { type SeriesClock, seriesKey } from '../../ingest/time.ts';
 import type { PositionReport, StaticReport } from './messages.ts';
 
 /**
@@ -17,16 +17,8 @@ export function atReportSecond(receivedAtMs: number, second: number): number {
   return wholeSecondMs - ((receivedSecond - second + 60) % 60) * 1000;
 }
 
-/** Measurement plus sorted tags: the InfluxDB series a point lands in. */
-export function seriesKey(point: Pick<Point, 'measurement' | 'tags'>): string {
-  const tags = Object.keys(point.tags)
-    .sort()
-    .map((k) => `${k}=${point.tags[k]}`);
-  return [point.measurement, ...tags].join(',');
-}
-
 function timed(point: Omit<Point, 'time'>, ms: number, clock: SeriesClock): Point {
-  return { ...point, time: clock.unique(seriesKey(point), msToNs(ms)) };
+  return { ...point, time: clock.unique(seriesKey(point.measurement, point.tags), msToNs(ms)) };
 }
 
 /** A position point, or null when neither latitude nor longitude is available. */

@@ -3,9 +3,8 @@
  * fields `event_id`, `score`, `zones` (comma-separated), `duration_s` on `end`.
  */
 import { z } from 'zod';
-import { escapeKey } from '../../ingest/line-protocol.ts';
 import type { Point } from '../../ingest/point.ts';
-import type { SeriesClock } from '../../ingest/time.ts';
+import { type SeriesClock, seriesKey } from '../../ingest/time.ts';
 
 export const EVENT_TYPES = ['new', 'update', 'end'] as const;
 export type CameraEventType = (typeof EVENT_TYPES)[number];
@@ -52,7 +51,7 @@ export function cameraEventPoint(facts: CameraEventFacts, clock: SeriesClock): P
     zones: joinZones(facts.zones),
   };
   if (facts.durationS !== undefined) fields.duration_s = facts.durationS;
-  const series = `camera_event,camera=${escapeKey(tags.camera)},label=${escapeKey(tags.label)},type=${tags.type}`;
+  const series = seriesKey('camera_event', tags);
   return {
     measurement: 'camera_event',
     tags,

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Point } from '../../ingest/point.ts';
-import type { SeriesClock } from '../../ingest/time.ts';
+import { type SeriesClock, seriesKey } from '../../ingest/time.ts';
 import { MAX_BACKOFF_MS, type ModbusDevice } from './config.ts';
 import { decodeReply, planReads, type ReadPlan } from './decode.ts';
 import type { ModbusLink } from './link.ts';
@@ -129,8 +129,9 @@ export class DevicePoller {
     this.#succeeded(startedMs);
     if (Object.keys(fields).length === 0) return; // every value unavailable: no point
     const { station } = this.#device;
-    const time = this.#ctx.seriesClock.uniqueMs(`environment,${station},${this.#medium}`, startedMs);
-    this.#ctx.emit([{ measurement: 'environment', tags: { station, medium: this.#medium }, fields, time }]);
+    const tags = { station, medium: this.#medium };
+    const time = this.#ctx.seriesClock.uniqueMs(seriesKey('environment', tags), startedMs);
+    this.#ctx.emit([{ measurement: 'environment', tags, fields, time }]);
   }
 
   async #readAll(): Promise<Record<string, number>> {

@@ -24,6 +24,11 @@ export interface ModbusPollerContext {
   now(): number;
   /** Aborting it stops the poller. */
   signal?: AbortSignal;
+  /**
+   * The hub's clock for unique receipt times (a station may also post JSON readings: one series, one
+   * clock); a poller of its own when not given.
+   */
+  seriesClock?: SeriesClock;
 }
 
 export type { ModbusDeviceStatus } from './device.ts';
@@ -83,7 +88,7 @@ export function createModbusPoller(config: ModbusConfig, ctx: ModbusPollerContex
       // Resolve every medium first: a bad device stops the start before anything is polled.
       const media = config.devices.map((device, i) => mediumOf(device, ctx.registry, i));
       const serialLines = new Map<string, ModbusLink>();
-      const seriesClock = new SeriesClock(Math.max(1000, config.devices.length * 2));
+      const seriesClock = ctx.seriesClock ?? new SeriesClock(Math.max(1000, config.devices.length * 2));
       const usedLinks = new Set<ModbusLink>();
       devices = config.devices.map((device, i) => {
         const link = linkFor(device, serialLines);

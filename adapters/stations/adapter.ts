@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Point } from '../../ingest/point.ts';
 import { ENVIRONMENT_FIELDS } from '../../ingest/schema.ts';
+import { seriesKey } from '../../ingest/time.ts';
 import { deviceTime } from '../common/device-time.ts';
 import { parseJsonPayload } from '../common/json-payload.ts';
 import { pushValidPoint } from '../common/valid-point.ts';
@@ -165,9 +166,7 @@ export function createStationsAdapter(
       tags,
       fields,
       // Device time as given, so a resent reading overwrites itself; receipt time made unique otherwise.
-      time:
-        deviceNs ??
-        ctx.seriesClock.uniqueMs(`environment,medium=${medium},station=${station}`, message.receivedAtMs),
+      time: deviceNs ?? ctx.seriesClock.uniqueMs(seriesKey('environment', tags), message.receivedAtMs),
     };
     pushValidPoint(result, point);
     return result;

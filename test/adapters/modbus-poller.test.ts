@@ -11,9 +11,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ModbusConfigSchema } from '../../adapters/modbus/config.ts';
 import { Mutex } from '../../adapters/modbus/link.ts';
 import { createModbusPoller, type ModbusPoller } from '../../adapters/modbus/poller.ts';
+import { createStationsAdapter } from '../../adapters/stations/index.ts';
 import { msToNs, type Point } from '../../ingest/point.ts';
 import { Registry } from '../../ingest/registry.ts';
 import { validatePoint } from '../../ingest/schema.ts';
+import { SeriesClock } from '../../ingest/time.ts';
 
 type Table = 'holding' | 'input' | 'coil' | 'discrete';
 interface Request {
@@ -128,7 +130,10 @@ interface Harness {
 
 const T0 = Date.UTC(2025, 5, 1, 8, 0, 0);
 
-function harness(config: unknown, opts: { registry?: Registry; signal?: AbortSignal } = {}): Harness {
+function harness(
+  config: unknown,
+  opts: { registry?: Registry; signal?: AbortSignal; seriesClock?: SeriesClock } = {},
+): Harness {
   const points: Point[] = [];
   const logs: Harness['logs'] = [];
   const sink = new Writable({
@@ -143,6 +148,7 @@ function harness(config: unknown, opts: { registry?: Registry; signal?: AbortSig
     emit: (batch) => points.push(...batch),
     now: () => T0,
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.seriesClock ? { seriesClock: opts.seriesClock } : {}),
   });
   cleanups.push(() => poller.stop());
   return { poller, points, logs };
@@ -242,6 +248,38 @@ describe('Modbus poller against a real Modbus TCP server', () => {
         failures: 0,
       }),
     ]);
+  });
+
+  it('shares the hub series clock: a JSON reading of the station in the same millisecond keeps its own time', async () => {
+    const seriesClock = new SeriesClock();
+    const registry = new Registry([{ id: 'hue-aq-01', kind: 'station', medium: 'air' }]);
+    const stations = createStationsAdapter(
+      {
+        log: pino({ level: 'silent' }),
+        registry,
+        seriesClock,
+        limits: { maxAgeDays: 30 },
+        now: () => T0,
+      },
+      { fieldAliases: {} },
+    );
+    const json = stations.decode({
+      topic: 'stations/hue-aq-01/readings',
+      payload: Buffer.from(JSON.stringify({ values: { pm25: 20 } })),
+      client: 'hue-aq-01',
+      receivedAtMs: T0,
+    });
+    expect(json.points.map((p) => p.time)).toEqual([msToNs(T0)]);
+    const server = await startServer(LITERAL);
+    const { poller, points } = harness(
+      { devices: [tcpDevice('hue-aq-01', server.port)] },
+      { seriesClock, registry },
+    );
+    await poller.start();
+    await vi.waitFor(() => expect(points.length).toBeGreaterThanOrEqual(1), { timeout: 5000 });
+    await poller.stop();
+    // Same series (environment, medium=air, station=hue-aq-01), same millisecond: the next nanosecond.
+    expect(points[0]?.time).toBe(msToNs(T0) + 1n);
   });
 
   it('splits a 126-register span into requests of at most 125 registers', async () => {
