@@ -183,12 +183,17 @@ export class AlertService {
   renotifyFiring(): number {
     const pipeline = this.#pipeline;
     if (!pipeline) return 0;
+    const now = this.#o.now();
+    // The mutes in force now, as repeats do: a firing message's own `muted` is how things stood then.
     const payloads = this.retainedFiring()
       .map(({ payload }) => payload)
       .filter(
-        (p) => !p.muted && !this.#book.get(p.alert_id)?.ack && pipeline.hasDepartmentNotifiers(p.department),
+        (p) =>
+          !this.#mutes.active(p, now) &&
+          !this.#book.get(p.alert_id)?.ack &&
+          pipeline.hasDepartmentNotifiers(p.department),
       );
-    pipeline.resend(payloads, this.#o.now());
+    pipeline.resend(payloads, now);
     return payloads.length;
   }
 

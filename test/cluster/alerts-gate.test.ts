@@ -40,8 +40,10 @@ function service(opts: {
   leads: () => boolean;
   events: string[];
   hookUrl?: string;
+  /** A hub's own folder (its notification history); a new one when not given. */
+  stateDir?: string;
 }) {
-  const stateDir = tempStateDir();
+  const stateDir = opts.stateDir ?? tempStateDir();
   dirs.push(stateDir);
   const config = AlertsConfigSchema.parse({
     rules: [PM25_RULE],
@@ -93,6 +95,42 @@ describe('alerts in cluster mode', () => {
     const publishAt = events.indexOf(topic);
     expect(events.slice(0, publishAt)).toContain('save');
     await alerts.stop();
+  });
+
+  it('a hub leading again does not notify a firing alert muted since it fired (its history says "not muted")', async () => {
+    const hook = await webhookReceiver();
+    try {
+      const events: string[] = [];
+      const store = new SharedStore(events);
+      const clock = { now: T0 };
+      const stateDir = tempStateDir();
+      const first = service({ store, clock, leads: () => true, events, hookUrl: hook.url, stateDir });
+      await first.start();
+      first.onPoints([air(80, T0)], T0);
+      const firing = (r: HookRequest) => r.json.transitions[0]?.state === 'firing';
+      await expect.poll(() => hook.requests.filter(firing).length, { timeout: 5_000 }).toBe(1);
+      const mute = first.addMute({
+        department: 'environment',
+        to: T0 + 3_600_000,
+        reason: 'sensor maintenance',
+      });
+      expect(mute.ok).toBe(true);
+      await first.stop();
+
+      // The same hub (same folder: the firing message in its history) takes the lead again later.
+      const second = service({ store, clock, leads: () => true, events, hookUrl: hook.url, stateDir });
+      await second.start();
+      expect(second.listMutes()).toHaveLength(1);
+      expect(second.renotifyFiring()).toBe(0);
+      await settle();
+      expect(hook.requests.filter(firing)).toHaveLength(1);
+      // Once the mute is over the alert is offered again (this hub's outbox knows it delivered it once).
+      clock.now = T0 + 3_600_000;
+      expect(second.renotifyFiring()).toBe(1);
+      await second.stop();
+    } finally {
+      await hook.close();
+    }
   });
 
   it('a new leader notifies a firing alert again under the same transition id, and resolves the same episode', async () => {
