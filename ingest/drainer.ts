@@ -1,7 +1,8 @@
 /**
  * Drains the spool into InfluxDB. A batch leaves as soon as a write slot is free (up to
  * `influx.maxInFlight`) and committed lines exist, capped at `influx.maxBatchLines`: latency stays low at
- * low rates, and batches grow by themselves at high rates (lines pile up while the slots are busy).
+ * low rates, and batches grow by themselves at high rates (lines pile up while the slots are busy). A
+ * second concurrent write waits for a backlog or a short linger (`lingers`).
  * While InfluxDB fails, one batch at a time probes it after an exponential backoff with jitter; the rest
  * waits on disk, and only the batches in flight are held in memory. The spool cursor moves only over the
  * contiguous prefix of completed batches, so a crash re-sends at most what was in flight.
@@ -36,6 +37,15 @@ interface Batch {
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * While a write is in flight, a second one leaves only for a backlog of this share of a full batch, or
+ * once the last one left this long ago: at moderate rates the lines that arrive during one request go
+ * out together in the next, instead of one small request per group commit (each costs the event loop
+ * an HTTP round of its own).
+ */
+const CONCURRENT_BATCH_SHARE = 0.1;
+const LINGER_MS = 10;
+
 /** Exponential backoff with "equal jitter": half the step fixed, half random; within [min, max]. */
 export function backoffMs(failures: number, minMs: number, maxMs: number, random = Math.random): number {
   const step = Math.min(maxMs, minMs * 2 ** Math.min(failures - 1, 30));
@@ -53,6 +63,7 @@ export class Drainer {
   private failures = 0;
   private retryAt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
+  private lastSendMs = 0;
   private readonly tick: NodeJS.Timeout;
   private up: boolean | undefined;
   linesSent = 0;
@@ -96,10 +107,18 @@ export class Drainer {
         this.send(retry);
         continue;
       }
-      if (!this.reading) this.readNext();
+      if (!this.reading && !this.lingers()) this.readNext();
       return;
     }
   };
+
+  /** A request is in flight and only a little is waiting: it goes with the next one (see LINGER_MS). */
+  private lingers(): boolean {
+    if (this.inFlight === 0 || Date.now() - this.lastSendMs >= LINGER_MS) return false;
+    let read = 0;
+    for (const batch of this.outstanding) read += batch.lines;
+    return this.spool.lines - read < this.opts.maxBatchLines * CONCURRENT_BATCH_SHARE;
+  }
 
   private readNext(): void {
     this.reading = true;
@@ -126,6 +145,7 @@ export class Drainer {
 
   private send(batch: Batch): void {
     this.inFlight++;
+    this.lastSendMs = Date.now();
     this.writer.writeBatch(batch.body, batch.lines).then((outcome) => {
       this.inFlight--;
       if (this.stopped) return;
