@@ -35,11 +35,12 @@ function roundKm(km: number): number {
   return Math.round(km * 100) / 100;
 }
 
-/** Where an entity's distance to a geometry's boundary was last measured in full. */
+/** Where an entity's distance to a geometry's boundary was last measured in full, and its side there. */
 interface Anchor {
   lat: number;
   lon: number;
   km: number;
+  side: Side;
 }
 
 // Keyed by the loaded geometry, so a reloaded zone file starts afresh; not part of the persisted state
@@ -69,7 +70,8 @@ function surelyStillClear(
   // `inside` breaches on the inside without crossing anything: measure it there (see observeZone).
   if (rule.approachKm === undefined && rule.trigger === 'inside' && prev.side === 'in') return false;
   const anchor = anchors.get(geometry)?.get(entity);
-  if (!anchor) return false;
+  // A state that did not come from this measurement (restored, or stepped by another hub) is measured.
+  if (anchor?.side !== prev.side) return false;
   const watchedKm = (rule.approachKm ?? 0) + rule.clearMarginKm + ROUNDING_SLACK_KM;
   return haversineKm(anchor.lat, anchor.lon, lat, lon) * PROJECTION_SLACK < anchor.km - watchedKm;
 }
@@ -94,7 +96,7 @@ export function evaluateZone(
   if (surelyStillClear(rule, rule.geometry, prev, input.entity, lat, lon)) return unchanged(prev);
   const side: Side = contains(rule.geometry, lat, lon) ? 'in' : 'out';
   const distanceKm = roundKm(distanceToBoundaryKm(rule.geometry, lat, lon));
-  remember(rule.geometry, input.entity, { lat, lon, km: distanceKm });
+  remember(rule.geometry, input.entity, { lat, lon, km: distanceKm, side });
   const base: EntityState = { ...(prev ?? { status: 'inactive' }), tags: input.tags, value: distanceKm };
   const obs = observeZone(rule, base, side, distanceKm);
   const timing = { forMs: rule.for, keepFiringForMs: rule.keepFiringFor };

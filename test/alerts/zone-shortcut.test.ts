@@ -94,4 +94,17 @@ describe('zone shortcut', () => {
     expect(walksWithTransitions).toBeGreaterThan(5);
     expect(measured).toBeLessThan(positions * 0.8);
   });
+
+  it('measures again when the state did not come from its own last measurement (restored, another hub)', () => {
+    const loaded = rule({ ...base, id: 'enter', trigger: 'enter' });
+    const state = newRuleState();
+    const tags = { vessel: 'TTH-1-TS' };
+    const at = (lat: number, ms: number) =>
+      evaluatePoint(loaded, state, point('vessel_position', tags, { lat, lon: 108.0 }, ms), ms, {});
+    expect(at(17.0, T0).transitions).toEqual([]); // first seen inside: measured, nothing crossed
+    // Another hub led meanwhile and last saw the vessel outside: the state says so now.
+    const entity = state.entities.get('TTH-1-TS');
+    state.entities.set('TTH-1-TS', { ...(entity as NonNullable<typeof entity>), side: 'out' });
+    expect(at(17.0001, T0 + MIN).transitions.map((t) => t.state)).toEqual(['firing']);
+  });
 });
