@@ -75,6 +75,26 @@ function service(opts: {
 const air = (pm25: number, ms: number) =>
   point('environment', { station: 'hue-aq-01', medium: 'air' }, { pm25 }, ms);
 const settle = () => new Promise((r) => setTimeout(r, 50));
+const firing = (r: HookRequest) => r.json.transitions[0]?.state === 'firing';
+
+/** A leader whose PM2.5 alert fired and reached the department's webhook once. */
+async function firingOnFirstLeader(hook: { url: string; requests: HookRequest[] }, stateDir?: string) {
+  const events: string[] = [];
+  const store = new SharedStore(events);
+  const clock = { now: T0 };
+  const first = service({
+    store,
+    clock,
+    leads: () => true,
+    events,
+    hookUrl: hook.url,
+    ...(stateDir ? { stateDir } : {}),
+  });
+  await first.start();
+  first.onPoints([air(80, T0)], T0);
+  await expect.poll(() => hook.requests.filter(firing).length, { timeout: 5_000 }).toBe(1);
+  return { first, store, clock, events };
+}
 
 describe('alerts in cluster mode', () => {
   it('sends nothing while another hub leads, and stores the state before any notice leaves', async () => {
@@ -100,15 +120,8 @@ describe('alerts in cluster mode', () => {
   it('a hub leading again does not notify a firing alert muted since it fired (its history says "not muted")', async () => {
     const hook = await webhookReceiver();
     try {
-      const events: string[] = [];
-      const store = new SharedStore(events);
-      const clock = { now: T0 };
       const stateDir = tempStateDir();
-      const first = service({ store, clock, leads: () => true, events, hookUrl: hook.url, stateDir });
-      await first.start();
-      first.onPoints([air(80, T0)], T0);
-      const firing = (r: HookRequest) => r.json.transitions[0]?.state === 'firing';
-      await expect.poll(() => hook.requests.filter(firing).length, { timeout: 5_000 }).toBe(1);
+      const { first, store, clock, events } = await firingOnFirstLeader(hook, stateDir);
       const mute = first.addMute({
         department: 'environment',
         to: T0 + 3_600_000,
@@ -136,14 +149,7 @@ describe('alerts in cluster mode', () => {
   it('a new leader notifies a firing alert again under the same transition id, and resolves the same episode', async () => {
     const hook = await webhookReceiver();
     try {
-      const events: string[] = [];
-      const store = new SharedStore(events);
-      const clock = { now: T0 };
-      const first = service({ store, clock, leads: () => true, events, hookUrl: hook.url });
-      await first.start();
-      first.onPoints([air(80, T0)], T0);
-      const firing = (r: HookRequest) => r.json.transitions[0]?.state === 'firing';
-      await expect.poll(() => hook.requests.filter(firing).length, { timeout: 5_000 }).toBe(1);
+      const { first, store, clock, events } = await firingOnFirstLeader(hook);
       const id = hook.requests[0]?.json.transitions[0]?.transition_id as string;
       await first.stop(); // stands for a leader that died: its successor reads the shared state
 
