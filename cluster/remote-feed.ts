@@ -10,6 +10,7 @@ import type { Aedes, AedesPublishPacket } from 'aedes';
 import type { Logger } from 'pino';
 import { createAdapters } from '../adapters/index.ts';
 import { routeTopic } from '../broker/topics.ts';
+import { pushMerged } from '../ingest/merge-points.ts';
 import type { Point } from '../ingest/point.ts';
 import type { Registry } from '../ingest/registry.ts';
 import { validatePoint } from '../ingest/schema.ts';
@@ -124,7 +125,7 @@ export class RemoteFeed implements LeaderDuty {
         this.stats.refused++;
         continue;
       }
-      points.push(...this.#aqi.enrich(candidate));
+      for (const point of this.#aqi.enrich(candidate)) pushMerged(points, point);
     }
     if (points.length === 0) return;
     this.stats.points += points.length;

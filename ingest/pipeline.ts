@@ -10,6 +10,7 @@ import type { HubMetrics } from '../hub/metrics.ts';
 import { type DeadLetter, deadLetterMessage, deadLetterPoint, deadLetterTopic } from './deadletter.ts';
 import { toLineProtocol } from './line-protocol.ts';
 import { LiveQueue } from './live-queue.ts';
+import { pushMerged } from './merge-points.ts';
 import type { Point } from './point.ts';
 import { validatePoint } from './schema.ts';
 import type { SeriesClock } from './time.ts';
@@ -35,36 +36,6 @@ export interface PipelineDeps {
 }
 
 export type Done = (err?: Error | null) => void;
-
-function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
-  let n = 0;
-  for (const key in a) {
-    if (a[key] !== b[key]) return false;
-    n++;
-  }
-  return n === Object.keys(b).length;
-}
-
-/**
- * Appends a point, merged into the one before it when both are the same series at the same time (the
- * RMC and GGA of one fix): InfluxDB would merge their fields anyway (a later field value wins), so
- * the live stream sees what is stored, and the rest of the path does one point's work instead of two.
- */
-function addMerging(accepted: Point[], point: Point): void {
-  const last = accepted[accepted.length - 1];
-  if (
-    last !== undefined &&
-    last.time === point.time &&
-    last.measurement === point.measurement &&
-    sameTags(last.tags, point.tags)
-  ) {
-    // In place: the points of a decode are fresh objects that only this path holds (a copy here cost
-    // more than the rest of the merge saves: V8 clones such objects slowly).
-    Object.assign(last.fields, point.fields);
-    return;
-  }
-  accepted.push(point);
-}
 
 export class IngestPipeline {
   readonly #live: LiveQueue | undefined;
@@ -149,7 +120,7 @@ export class IngestPipeline {
         continue;
       }
       const enriched = deps.enrich ? deps.enrich(candidate) : [candidate];
-      for (const point of enriched) addMerging(accepted, point);
+      for (const point of enriched) pushMerged(accepted, point);
     }
     for (const point of accepted) lines.push(toLineProtocol(point));
     for (const dl of deadLetters) {
