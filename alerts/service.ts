@@ -31,7 +31,7 @@ import { StateSaver } from './state-saver.ts';
 import { StateStore } from './state-store.ts';
 import { alertId } from './transition.ts';
 import type { LoadedRule, Transition } from './types.ts';
-import { listActive, type RetainedFiring, retainedFiring } from './views.ts';
+import { listActive, type RetainedFiring, retainedFiring, toRenotify } from './views.ts';
 
 export type { AlertServiceOptions, ReloadResult };
 
@@ -184,15 +184,7 @@ export class AlertService {
     const pipeline = this.#pipeline;
     if (!pipeline) return 0;
     const now = this.#o.now();
-    // The mutes in force now, as repeats do: a firing message's own `muted` is how things stood then.
-    const payloads = this.retainedFiring()
-      .map(({ payload }) => payload)
-      .filter(
-        (p) =>
-          !this.#mutes.active(p, now) &&
-          !this.#book.get(p.alert_id)?.ack &&
-          pipeline.hasDepartmentNotifiers(p.department),
-      );
+    const payloads = toRenotify(this.retainedFiring(), this.#book, this.#mutes, pipeline, now);
     pipeline.resend(payloads, now);
     return payloads.length;
   }
@@ -218,11 +210,8 @@ export class AlertService {
       nowMs: this.#o.now(),
     });
     this.#seed = report;
-    if (!report.ok)
-      this.#o.log.warn(
-        { err: report.error },
-        'alerts: could not seed from InfluxDB; silence counts from now',
-      );
+    const unseeded = 'alerts: could not seed from InfluxDB; silence counts from now';
+    if (!report.ok) this.#o.log.warn({ err: report.error }, unseeded);
     if (transitions.length) this.#handle(transitions);
   }
 
@@ -240,12 +229,8 @@ export class AlertService {
     const next = new Map(set.rules.map((r) => [r.id, r]));
     const retired = retireGone(this.#book, this.#runtime, next, now);
     const added = set.rules.filter((r) => !this.#runtime.states.has(r.id));
-    this.#config = {
-      ...this.#config,
-      rules: source.rules,
-      rulesFile: source.rulesFile,
-      timeScale: source.timeScale,
-    };
+    const { rules, rulesFile, timeScale } = source;
+    this.#config = { ...this.#config, rules, rulesFile, timeScale };
     this.#runtime.set(set.rules, set.sources);
     if (retired.length) this.#handle(retired);
     await this.#seedRules(added, false);

@@ -59,3 +59,25 @@ export function retainedFiring(
   }
   return out;
 }
+
+/**
+ * What a newly leading hub notifies again: the firing messages of alerts not acknowledged, not muted
+ * now (the mutes in force now, as repeats do: a message's own `muted` is how things stood when it was
+ * sent), for departments that have a notifier.
+ */
+export function toRenotify(
+  firing: readonly RetainedFiring[],
+  book: AlertBook,
+  mutes: MuteBook,
+  pipeline: { hasDepartmentNotifiers(department: string): boolean },
+  nowMs: number,
+): TransitionPayload[] {
+  return firing
+    .map(({ payload }) => payload)
+    .filter(
+      (p) =>
+        !mutes.active(p, nowMs) &&
+        !book.get(p.alert_id)?.ack &&
+        pipeline.hasDepartmentNotifiers(p.department),
+    );
+}
