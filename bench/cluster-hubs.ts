@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import type { Device } from '../ingest/registry.ts';
 import { fleetRegistry, planFleet } from '../simulators/fleet/vessels.ts';
 import { type Child, spawnChild } from './children.ts';
+import { listeningPorts, withoutHubVariables } from './hub-proc.ts';
 import type { BenchInflux } from './influx.ts';
 
 const BIN = fileURLToPath(new URL('../bin/hub.js', import.meta.url));
@@ -58,16 +59,10 @@ export async function startHub(opts: {
   };
   const file = join(dir, 'hub.yaml');
   writeFileSync(file, stringify(config));
-  // HUB_* variables would silently change the bench's config.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUB_')));
+  const env = withoutHubVariables();
   const child = spawnChild(opts.name, process.execPath, [BIN, 'start', '--config', file], { cwd: dir, env });
-  const ports: Record<string, number> = {};
-  await child.waitForJson((o) => {
-    if (o.msg === 'listening' && typeof o.service === 'string' && typeof o.port === 'number')
-      ports[o.service] = o.port;
-    return ports.mqtt !== undefined && ports.http !== undefined;
-  }, 60_000);
-  return { name: opts.name, mqttPort: ports.mqtt as number, httpPort: ports.http as number, child };
+  const ports = await listeningPorts(child);
+  return { name: opts.name, mqttPort: ports.mqtt, httpPort: ports.http, child };
 }
 
 async function spoolLines(hub: BenchHub): Promise<number> {

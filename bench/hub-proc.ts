@@ -46,9 +46,24 @@ export interface HubProcess {
 const BIN = fileURLToPath(new URL('../bin/hub.js', import.meta.url));
 
 /** The child's environment without HUB_* overrides (they would silently change the bench's config). */
+/** This process's environment without HUB_* variables, which would silently change a bench hub's config. */
+export function withoutHubVariables(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUB_')));
+}
+
 function cleanEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HUB_')));
-  return { ...env, BENCH_TAP_ALERTS: '1' };
+  return { ...withoutHubVariables(), BENCH_TAP_ALERTS: '1' };
+}
+
+/** Waits for a starting hub's `listening` log lines: its MQTT and HTTP ports. */
+export async function listeningPorts(child: Child): Promise<{ mqtt: number; http: number }> {
+  const ports: Record<string, number> = {};
+  await child.waitForJson((o) => {
+    if (o.msg === 'listening' && typeof o.service === 'string' && typeof o.port === 'number')
+      ports[o.service] = o.port;
+    return ports.mqtt !== undefined && ports.http !== undefined;
+  }, 60_000);
+  return { mqtt: ports.mqtt as number, http: ports.http as number };
 }
 
 export async function startHubProcess(setup: HubSetup): Promise<HubProcess> {
@@ -85,13 +100,8 @@ export async function startHubProcess(setup: HubSetup): Promise<HubProcess> {
     { cwd: dir, env: cleanEnv(), ipc: true },
   );
   try {
-    const ports: Record<string, number> = {};
-    await child.waitForJson((o) => {
-      if (o.msg === 'listening' && typeof o.service === 'string' && typeof o.port === 'number')
-        ports[o.service] = o.port;
-      return ports.mqtt !== undefined && ports.http !== undefined;
-    }, 60_000);
-    const httpPort = ports.http as number;
+    const ports = await listeningPorts(child);
+    const httpPort = ports.http;
     const health = async () => {
       const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
       return (await res.json()) as Record<string, unknown>;
@@ -99,7 +109,7 @@ export async function startHubProcess(setup: HubSetup): Promise<HubProcess> {
     return {
       child,
       database,
-      mqttPort: ports.mqtt as number,
+      mqttPort: ports.mqtt,
       httpPort,
       sample: (opts) => child.ask<InsideSample>({ bench: 'sample', ...opts }, 'sample'),
       startProfile: async () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RuleInput } from '../../alerts/rule-schema.ts';
 import { type RedisServer, startRedisServer } from '../../cluster/redis-process.ts';
 import type { Device } from '../../ingest/registry.ts';
+import { PM25_HIGH, VESSEL_SOS } from '../alerts/rules.ts';
 import { eventually, mqttClient } from '../helpers/hub.ts';
 import { sharedInfluxUrl, uniqueDatabase } from '../helpers/influxd.ts';
 import { type ClusterHub, health, hookServer, leads, sentLines, startClusterHub } from './support.ts';
@@ -34,32 +35,8 @@ const devices: Device[] = [
   ),
 ];
 
-const rules: RuleInput[] = [
-  {
-    id: 'pm25-high',
-    kind: 'threshold',
-    department: 'environment',
-    severity: 'warning',
-    measurement: 'environment',
-    where: { medium: 'air' },
-    groupBy: ['station'],
-    field: 'pm25',
-    above: 50,
-    clearBelow: 45,
-    message: 'PM2.5 at {station} is {value} µg/m³',
-  },
-  {
-    id: 'vms-sos',
-    kind: 'threshold',
-    department: 'fisheries',
-    severity: 'critical',
-    measurement: 'vessel_position',
-    groupBy: ['vessel'],
-    field: 'sos',
-    above: 0.5,
-    message: 'SOS from vessel {vessel}',
-  },
-];
+// The environment department's PM2.5 rule and the fisheries' SOS rule of the alert tests.
+const rules: RuleInput[] = [PM25_HIGH, VESSEL_SOS];
 
 function vms(seq: number, extra: Record<string, unknown> = {}): string {
   const time = new Date(Date.now() - 60_000 + seq * 100).toISOString();

@@ -16,7 +16,13 @@ import { generate } from 'mqtt-packet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/hub.ts';
 import { query, sharedInfluxUrl, uniqueDatabase } from '../helpers/influxd.ts';
-import { childConfig, type HubProcess, startHubProcess, writeConfig } from '../reliability/hub-process.ts';
+import {
+  childConfig,
+  type HubProcess,
+  startHubProcess,
+  vmsReport,
+  writeConfig,
+} from '../reliability/hub-process.ts';
 import { RawMqtt } from '../reliability/raw-mqtt.ts';
 
 const CASES = Number(process.env.FUZZ_BROKER_CASES ?? 600);
@@ -202,15 +208,7 @@ describe('broker under hostile input', () => {
 
     const cases = fc.sample(attacks, { numRuns: CASES, seed: SEED });
     const base = Date.now() - 3600_000;
-    const report = (i: number) =>
-      JSON.stringify({
-        time: new Date(base + i * 1000).toISOString(),
-        lat: 16.7,
-        lon: 107.8,
-        speed_kn: 5,
-        course_deg: 90,
-        seq: i,
-      });
+    const report = (i: number) => vmsReport(base, i);
 
     // Warm up (JIT, buffers) before the memory baseline.
     const vessel = await RawMqtt.connect(hub.mqttPort, { clientId: VESSEL });

@@ -139,3 +139,15 @@ export function sampler(read: () => number, everyMs = 100): { stop(): number[]; 
     max: () => Math.max(...samples),
   };
 }
+
+/** A VMS report (DESIGN.md) numbered `seq`, timed `seq` seconds after `baseMs`: each its own point. */
+export function vmsReport(baseMs: number, seq: number): string {
+  return JSON.stringify({
+    time: new Date(baseMs + seq * 1000).toISOString(),
+    lat: 16.7,
+    lon: 107.8,
+    speed_kn: 5,
+    course_deg: 90,
+    seq,
+  });
+}

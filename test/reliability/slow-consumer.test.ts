@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { countPoints } from '../helpers/influxd.ts';
+import { vmsReport } from './hub-process.ts';
 import { publishWindowed, RawMqtt } from './raw-mqtt.ts';
 
 const DRAIN_TIMEOUT_MS = 500;
@@ -43,14 +44,7 @@ describe('slow consumer', () => {
         REPORTS,
         (i) => ({
           topic: 'vessels/TTH-97100-TS/vms',
-          payload: JSON.stringify({
-            time: new Date(base + i * 1000).toISOString(),
-            lat: 16.7,
-            lon: 107.8,
-            speed_kn: 5,
-            course_deg: 90,
-            seq: i,
-          }),
+          payload: vmsReport(base, i),
         }),
         { window: 8 },
       ),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { countPoints, type PrivateInfluxd, privateInfluxd } from '../helpers/influxd.ts';
+import { vmsReport } from './hub-process.ts';
 import { RawMqtt } from './raw-mqtt.ts';
 
 const VESSEL = 'TTH-97200-TS';
@@ -17,16 +18,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-function report(base: number, i: number): string {
-  return JSON.stringify({
-    time: new Date(base + i * 1000).toISOString(),
-    lat: 16.7,
-    lon: 107.8,
-    speed_kn: 5,
-    course_deg: 90,
-    seq: i,
-  });
-}
+const report = vmsReport;
 
 const settledWithin = (p: Promise<unknown>, ms: number) =>
   Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
